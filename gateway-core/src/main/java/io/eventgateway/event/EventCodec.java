@@ -1,0 +1,85 @@
+package io.eventgateway.event;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Encodes events to JSON: the {@code event} frame of PROTOCOL.md section 5 (once per event, see
+ * {@link Event#frame()}), and the event object listed by {@code GET /api/events}.
+ */
+public final class EventCodec {
+
+    /** The one JSON mapper of the gateway: thread-safe once configured, never reconfigured. */
+    public static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    /** ISO-8601 UTC with milliseconds, as every {@code timestamp} on the wire: {@code 2026-01-08T12:00:00.000Z}. */
+    private static final DateTimeFormatter TIMESTAMP =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private EventCodec() {
+    }
+
+    /**
+     * Formats an instant as a wire timestamp.
+     *
+     * @param instant the instant
+     * @return e.g. {@code 2026-01-08T12:00:00.000Z}
+     */
+    public static String timestamp(Instant instant) {
+        return TIMESTAMP.format(instant);
+    }
+
+    /**
+     * Encodes the complete {@code event} frame:
+     * {@code {"type":"event","timestamp":..,"payload":{"seq":..,"topic":..,"eventType":..,"data":{..}}}}.
+     *
+     * @param event the event
+     * @return its frame
+     */
+    public static EncodedFrame encodeEventFrame(Event event) {
+        try (ByteArrayBuilder out = new ByteArrayBuilder(256 + event.data().size() * 32);
+             JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", "event");
+            g.writeStringField("timestamp", timestamp(event.timestamp()));
+            g.writeFieldName("payload");
+            g.writeStartObject();
+            writeEventFields(g, event);
+            g.writeEndObject();
+            g.writeEndObject();
+            g.flush();
+            return new EncodedFrame(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode event " + event.seq(), e);
+        }
+    }
+
+    /**
+     * Writes an event as {@code GET /api/events} lists it: the frame's payload plus {@code timestamp}.
+     *
+     * @param g the generator, positioned where a value may be written
+     * @param event the event
+     * @throws IOException when the generator fails
+     */
+    public static void writeEventObject(JsonGenerator g, Event event) throws IOException {
+        g.writeStartObject();
+        writeEventFields(g, event);
+        g.writeStringField("timestamp", timestamp(event.timestamp()));
+        g.writeEndObject();
+    }
+
+    private static void writeEventFields(JsonGenerator g, Event event) throws IOException {
+        g.writeNumberField("seq", event.seq());
+        g.writeStringField("topic", event.topic().value());
+        g.writeStringField("eventType", event.eventType());
+        g.writeFieldName("data");
+        JSON.writeTree(g, event.data());
+    }
+}

@@ -1,0 +1,36 @@
+package io.eventgateway.event;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventgateway.topic.Topic;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An event as a publisher hands it to the log, before it has a {@code seq}.
+ *
+ * @param topic the concrete topic it is published to
+ * @param eventType its type, e.g. {@code task.progress}
+ * @param data its JSON object payload; not modified after this point
+ * @param idempotencyKey when set, a retry with the same key within {@code store.idempotency-window} is answered
+ *     with the original {@code seq} and appends nothing
+ */
+public record NewEvent(Topic topic, String eventType, ObjectNode data, @Nullable String idempotencyKey) {
+
+    /** Validates that no component is missing. */
+    public NewEvent {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(eventType, "eventType");
+        Objects.requireNonNull(data, "data");
+    }
+
+    /**
+     * Creates an event without an idempotency key.
+     *
+     * @param topic the topic
+     * @param eventType the type
+     * @param data the payload
+     */
+    public NewEvent(Topic topic, String eventType, ObjectNode data) {
+        this(topic, eventType, data, null);
+    }
+}

@@ -1,0 +1,298 @@
+package io.eventgateway.hub;
+
+import io.eventgateway.error.ErrorCode;
+import io.eventgateway.error.GatewayException;
+import io.eventgateway.event.Event;
+import io.eventgateway.log.CommitListener;
+import io.eventgateway.log.EventLog;
+import io.eventgateway.log.EventQuery;
+import io.eventgateway.topic.PatternIndex;
+import io.eventgateway.topic.TopicPattern;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The fan-out hub: one {@code Sinks.Many} per active pattern, shared by every connection subscribed to it,
+ * created with the first subscriber and removed with the last; a {@link PatternIndex} to find the sinks of a
+ * topic; one dispatcher thread that emits every committed event, in {@code seq} order.
+ *
+ * <p><b>Single writer.</b> Everything that touches the index, the sinks or a connection's subscriptions runs on
+ * the dispatcher {@link Scheduler} (a single thread): committed batches, subscribe, unsubscribe, close. That
+ * serializes {@code emitNext} (the sinks never see concurrent emission) and makes a subscription take effect
+ * exactly between two events, which is what lets a replay join the live stream without gap or duplicate.
+ *
+ * <p><b>Cost per event.</b> One index lookup, the event encoded once (when some pattern matches), and per
+ * matching subscriber one selector test and one buffer offer. Nothing here logs, serializes per connection or
+ * takes a lock shared across connections.
+ */
+public final class Hub implements CommitListener {
+
+    private final EventLog log;
+    private final int bufferSize;
+    private final int maxSubscriptions;
+    private final Scheduler dispatcher;
+
+    // Dispatcher thread only.
+    private final PatternIndex<PatternSink> index = new PatternIndex<>();
+    private final Map<String, PatternSink> sinks = new HashMap<>();
+    private final EmitToSink emitter = new EmitToSink();
+    private long closedDelivered;
+    private long closedDropped;
+
+    private volatile long headSeq;
+    private volatile long published;
+
+    private Hub(EventLog log, int bufferSize, int maxSubscriptions, Scheduler dispatcher) {
+        this.log = Objects.requireNonNull(log, "log");
+        this.bufferSize = bufferSize;
+        this.maxSubscriptions = maxSubscriptions;
+        this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+        this.headSeq = log.headSeq();
+    }
+
+    /**
+     * Creates a hub and registers it as the log's commit listener.
+     *
+     * @param log the event log whose committed batches it dispatches
+     * @param bufferSize {@code ws.buffer-size}: live events buffered per connection (default 1000)
+     * @param maxSubscriptions {@code ws.max-subscriptions}: active patterns per connection (default 50)
+     * @param dispatcher a single-threaded scheduler, the hub's dispatcher thread
+     * @return the hub
+     */
+    public static Hub create(EventLog log, int bufferSize, int maxSubscriptions, Scheduler dispatcher) {
+        Hub hub = new Hub(log, bufferSize, maxSubscriptions, dispatcher);
+        log.setCommitListener(hub);
+        return hub;
+    }
+
+    /**
+     * The highest {@code seq} dispatched: every event up to it has been offered to every matching connection.
+     * A client that subscribes with {@code since} = this value misses nothing.
+     *
+     * @return the dispatched head
+     */
+    public long headSeq() {
+        return headSeq;
+    }
+
+    /**
+     * The events dispatched since start.
+     *
+     * @return the count
+     */
+    public long published() {
+        return published;
+    }
+
+    /**
+     * Opens a connection's stream. Cancelling the stream (the connection closed) removes its subscriptions.
+     *
+     * @param connectionId the connection's id
+     * @return its stream, to be subscribed once by the connection's outbound
+     */
+    public ConnectionStream open(String connectionId) {
+        ConnectionStream[] holder = new ConnectionStream[1];
+        ConnectionStream stream = new ConnectionStream(connectionId, bufferSize, () -> close(holder[0]));
+        holder[0] = stream;
+        return stream;
+    }
+
+    @Override
+    public void onCommit(List<Event> batch) {
+        dispatcher.schedule(() -> dispatch(batch));
+    }
+
+    private void dispatch(List<Event> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Event event = batch.get(i);
+            if (index.size() > 0) {
+                emitter.event = event;
+                index.forEachMatch(event.topic(), emitter);
+            }
+            headSeq = event.seq();
+        }
+        published += batch.size();
+    }
+
+    /**
+     * Applies a subscribe request atomically: either every pattern becomes active (new ones attached, existing
+     * ones get the request's selector) and the {@link Subscribed} reply is queued, followed by the replay when
+     * {@code since} is set, or nothing changes and the Mono fails with {@link ErrorCode#WS_SUBSCRIPTION_LIMIT}.
+     *
+     * @param stream the connection's stream
+     * @param command the validated request
+     * @return the reply that was queued
+     */
+    public Mono<Subscribed> subscribe(ConnectionStream stream, SubscribeCommand command) {
+        return Mono.fromCallable(() -> subscribeNow(stream, command)).subscribeOn(dispatcher);
+    }
+
+    private Subscribed subscribeNow(ConnectionStream stream, SubscribeCommand command) {
+        if (stream.isCancelled()) {
+            throw new GatewayException(ErrorCode.WS_INTERNAL_ERROR, "the connection is closing");
+        }
+        Map<TopicPattern, String> requested = new LinkedHashMap<>();
+        for (int i = 0; i < command.patterns().size(); i++) {
+            requested.putIfAbsent(command.patterns().get(i), command.topics().get(i));
+        }
+        int added = 0;
+        for (TopicPattern pattern : requested.keySet()) {
+            if (!stream.subscriptions.containsKey(pattern)) {
+                added++;
+            }
+        }
+        int active = stream.subscriptions.size() + added;
+        if (active > maxSubscriptions) {
+            throw new GatewayException(ErrorCode.WS_SUBSCRIPTION_LIMIT,
+                "this request would leave " + active + " active patterns; at most " + maxSubscriptions
+                    + " are allowed per connection (ws.max-subscriptions): unsubscribe some first",
+                Map.of("active", stream.subscriptions.size(), "requested", added, "max", maxSubscriptions));
+        }
+        Long since = command.since();
+        long head = headSeq;
+        Boolean recovered = since == null ? null : log.purgedThrough() <= since;
+        Subscribed reply = new Subscribed(command.requestId(), command.topics(), active, head, recovered);
+        stream.offerControl(reply);
+        if (since != null) {
+            List<TopicPattern> patterns = new ArrayList<>(requested.keySet());
+            Flux<Event> replay = since >= head ? Flux.empty()
+                : log.read(new EventQuery(since, head, patterns, Long.MAX_VALUE)).filter(command.selector());
+            String requestId = command.requestId();
+            stream.offerReplay(replay, since, (error, lastSeq) -> new ReplayFailed(requestId, lastSeq,
+                "replay failed after seq " + lastSeq + ": " + error.getMessage()
+                    + "; subscribe again with since=" + lastSeq));
+        }
+        for (Map.Entry<TopicPattern, String> entry : requested.entrySet()) {
+            PatternSubscription existing = stream.subscriptions.get(entry.getKey());
+            if (existing != null) {
+                existing.selector = command.selector();
+            } else {
+                attach(stream, entry.getKey(), entry.getValue(), command);
+            }
+        }
+        return reply;
+    }
+
+    private void attach(ConnectionStream stream, TopicPattern pattern, String text, SubscribeCommand command) {
+        PatternSink sink = index.get(pattern);
+        if (sink == null) {
+            sink = new PatternSink(pattern.value());
+            index.put(pattern, sink);
+            sinks.put(pattern.value(), sink);
+        }
+        PatternSubscription subscription = new PatternSubscription(pattern, text, command.selector(), stream);
+        stream.subscriptions.put(pattern, subscription);
+        sink.subscribers++;
+        sink.sink.asFlux().subscribe(subscription);
+    }
+
+    private void detach(PatternSubscription subscription) {
+        subscription.cancel();
+        PatternSink sink = index.get(subscription.pattern);
+        if (sink != null && --sink.subscribers == 0) {
+            index.remove(subscription.pattern);
+            sinks.remove(subscription.pattern.value());
+            sink.sink.tryEmitComplete();
+        }
+    }
+
+    /**
+     * Removes patterns atomically: when one of them is not active, nothing changes and the Mono fails with
+     * {@link ErrorCode#WS_NOT_SUBSCRIBED} naming it; otherwise the {@link Unsubscribed} reply is queued.
+     *
+     * @param stream the connection's stream
+     * @param requestId the request's id, or null
+     * @param patterns the patterns to remove
+     * @param topics the patterns as the client wrote them, echoed in the reply
+     * @return the reply that was queued
+     */
+    public Mono<Unsubscribed> unsubscribe(ConnectionStream stream, @Nullable String requestId,
+                                          List<TopicPattern> patterns, List<String> topics) {
+        return Mono.fromCallable(() -> {
+            Set<TopicPattern> unique = new LinkedHashSet<>(patterns);
+            for (TopicPattern pattern : unique) {
+                if (!stream.subscriptions.containsKey(pattern)) {
+                    throw new GatewayException(ErrorCode.WS_NOT_SUBSCRIBED,
+                        "'" + pattern.value() + "' is not an active pattern of this connection;"
+                            + " unsubscribe takes the patterns exactly as subscribed",
+                        Map.of("topic", pattern.value()));
+                }
+            }
+            for (TopicPattern pattern : unique) {
+                detach(stream.subscriptions.remove(pattern));
+            }
+            Unsubscribed reply = new Unsubscribed(requestId, topics, stream.subscriptions.size());
+            stream.offerControl(reply);
+            return reply;
+        }).subscribeOn(dispatcher);
+    }
+
+    private void close(ConnectionStream stream) {
+        dispatcher.schedule(() -> {
+            for (PatternSubscription subscription : stream.subscriptions.values()) {
+                detach(subscription);
+            }
+            stream.subscriptions.clear();
+            closedDelivered += stream.delivered();
+            closedDropped += stream.dropped();
+        });
+    }
+
+    /**
+     * A snapshot of the active patterns and their subscriber counts, and the delivery totals of closed
+     * connections (open ones report their own).
+     *
+     * @return the snapshot, taken on the dispatcher thread
+     */
+    public Mono<HubStats> stats() {
+        return Mono.fromCallable(() -> {
+            List<HubStats.PatternStats> patterns = new ArrayList<>(sinks.size());
+            for (PatternSink sink : sinks.values()) {
+                patterns.add(new HubStats.PatternStats(sink.pattern, sink.subscribers));
+            }
+            patterns.sort(Comparator.comparing(HubStats.PatternStats::pattern));
+            return new HubStats(headSeq, published, patterns, closedDelivered, closedDropped);
+        }).subscribeOn(dispatcher);
+    }
+
+    /** A pattern's shared sink and its subscriber count (dispatcher thread only). */
+    private static final class PatternSink {
+        final String pattern;
+        /**
+         * Best effort, not buffered: a buffered multicast sink conforms to its slowest subscriber and terminates
+         * on overflow (research/performance.md section 3 item 1). Every subscriber here requests unbounded.
+         */
+        final Sinks.Many<Event> sink = Sinks.many().multicast().directBestEffort();
+        int subscribers;
+
+        PatternSink(String pattern) {
+            this.pattern = pattern;
+        }
+    }
+
+    /** The per-event emission, one reusable instance so the dispatch loop allocates nothing per match. */
+    private static final class EmitToSink implements Consumer<PatternSink> {
+        @Nullable Event event;
+
+        @Override
+        public void accept(PatternSink target) {
+            Event e = Objects.requireNonNull(event);
+            // Encode once, on the dispatcher, before any connection can race to encode it.
+            e.frame();
+            target.sink.tryEmitNext(e);
+        }
+    }
+}

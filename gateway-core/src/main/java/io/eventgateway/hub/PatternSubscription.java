@@ -1,0 +1,61 @@
+package io.eventgateway.hub;
+
+import io.eventgateway.event.Event;
+import io.eventgateway.event.EventSelector;
+import io.eventgateway.topic.TopicPattern;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+
+/**
+ * One connection's subscription to one pattern's sink: applies the subscription's {@link EventSelector} and
+ * hands matching events to the connection's stream. It requests unbounded demand, so the best-effort sink never
+ * skips it; bounding is the stream's job. Its selector is replaced in place when the client subscribes to the
+ * same pattern again (PROTOCOL.md section 4: replace, never a second subscription).
+ */
+final class PatternSubscription implements CoreSubscriber<Event> {
+
+    final TopicPattern pattern;
+    final String topicText;
+    private final ConnectionStream stream;
+    /** Written and read on the dispatcher thread only. */
+    EventSelector selector;
+    private @Nullable Subscription upstream;
+
+    PatternSubscription(TopicPattern pattern, String topicText, EventSelector selector, ConnectionStream stream) {
+        this.pattern = pattern;
+        this.topicText = topicText;
+        this.selector = selector;
+        this.stream = stream;
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+        upstream = s;
+        s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(Event event) {
+        if (selector.test(event)) {
+            stream.offerLive(event);
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        // A pattern sink only completes; it never fails.
+    }
+
+    @Override
+    public void onComplete() {
+        // The sink completes when its last subscriber left; nothing to do.
+    }
+
+    void cancel() {
+        Subscription s = upstream;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+}

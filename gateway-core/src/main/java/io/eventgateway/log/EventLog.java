@@ -1,0 +1,104 @@
+package io.eventgateway.log;
+
+import io.eventgateway.event.Event;
+import io.eventgateway.event.NewEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The gateway's event log (PROTOCOL.md section 7 point 5): every published event is appended here, gets its
+ * {@code seq}, and is durable before any subscriber or the publisher hears of it.
+ *
+ * <p>Contract, checked by {@code AbstractEventLogContractTest} for every implementation:
+ * <ul>
+ *   <li>{@link #append} assigns each event a {@code seq} greater than every earlier one, in list order, and
+ *       completes once the events are durable (for the in-memory log: stored);</li>
+ *   <li>the {@link CommitListener} sees every committed batch exactly once, in {@code seq} order, before
+ *       {@link #append} completes;</li>
+ *   <li>an event with an idempotency key seen within the window is not appended again: the original event is
+ *       returned in its place;</li>
+ *   <li>{@link #read} returns the retained events of a range in increasing {@code seq}.</li>
+ * </ul>
+ */
+public interface EventLog extends Disposable {
+
+    /**
+     * Creates the in-memory log (for tests and {@code store.url=memory:}): nothing survives a restart.
+     *
+     * @param clock the clock that stamps events and drives retention by age
+     * @param retentionEvents the newest events kept
+     * @param retentionAge the oldest age kept
+     * @param idempotencyWindow how long an idempotency key is remembered
+     * @return a new log
+     */
+    static EventLog inMemory(Clock clock, long retentionEvents, Duration retentionAge, Duration idempotencyWindow) {
+        return new InMemoryEventLog(clock, retentionEvents, retentionAge, idempotencyWindow);
+    }
+
+    /**
+     * Sets the one listener of committed batches. Call before the first append.
+     *
+     * @param listener the listener (the hub)
+     */
+    void setCommitListener(CommitListener listener);
+
+    /**
+     * Appends events atomically and in order.
+     *
+     * @param events the events, at least one
+     * @return the stored events (with {@code seq} and timestamp), in the order given, once durable
+     */
+    Mono<List<Event>> append(List<NewEvent> events);
+
+    /**
+     * Reads a range of retained events.
+     *
+     * @param query the range, patterns and limit
+     * @return the events in increasing {@code seq}; honours back-pressure and cancellation
+     */
+    Flux<Event> read(EventQuery query);
+
+    /**
+     * The highest {@code seq} committed so far.
+     *
+     * @return the head, 0 when nothing was ever appended
+     */
+    long headSeq();
+
+    /**
+     * The lowest retained {@code seq}.
+     *
+     * @return the oldest retained seq, or {@code headSeq() + 1} when nothing is retained
+     */
+    long oldestSeq();
+
+    /**
+     * The highest {@code seq} retention has purged.
+     *
+     * @return that seq, 0 when nothing was ever purged: every event with a greater seq is still retained
+     */
+    long purgedThrough();
+
+    /**
+     * Whether the store answers (for {@code /health}).
+     *
+     * @return true when healthy
+     */
+    Mono<Boolean> healthy();
+
+    /**
+     * Flushes pending appends and releases the store; idempotent.
+     *
+     * @return completes when closed
+     */
+    Mono<Void> disposeLater();
+
+    @Override
+    default void dispose() {
+        disposeLater().subscribe();
+    }
+}

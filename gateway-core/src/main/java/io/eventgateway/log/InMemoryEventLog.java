@@ -1,0 +1,158 @@
+package io.eventgateway.log;
+
+import io.eventgateway.event.Event;
+import io.eventgateway.event.NewEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The in-memory {@link EventLog}: a concurrent skip list keyed by {@code seq}. Appends are serialized by one
+ * lock (they are cheap: no I/O), which also keeps commit-listener calls in {@code seq} order; reads need no
+ * lock. Retention by count and age is applied on each append.
+ */
+final class InMemoryEventLog implements EventLog {
+
+    private final Clock clock;
+    private final long retentionEvents;
+    private final Duration retentionAge;
+    private final Duration idempotencyWindow;
+    private final ConcurrentSkipListMap<Long, Event> events = new ConcurrentSkipListMap<>();
+    private final Map<String, Event> idempotencyKeys = new HashMap<>();
+    private final ArrayDeque<IdempotencyEntry> idempotencyOrder = new ArrayDeque<>();
+    private final Object lock = new Object();
+    private volatile CommitListener listener = CommitListener.NONE;
+    private volatile long head;
+    private volatile long purgedThrough;
+    private volatile boolean disposed;
+
+    InMemoryEventLog(Clock clock, long retentionEvents, Duration retentionAge, Duration idempotencyWindow) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.retentionEvents = retentionEvents;
+        this.retentionAge = Objects.requireNonNull(retentionAge, "retentionAge");
+        this.idempotencyWindow = Objects.requireNonNull(idempotencyWindow, "idempotencyWindow");
+    }
+
+    @Override
+    public void setCommitListener(CommitListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    @Override
+    public Mono<List<Event>> append(List<NewEvent> batch) {
+        return Mono.fromCallable(() -> appendNow(batch));
+    }
+
+    private List<Event> appendNow(List<NewEvent> batch) {
+        if (disposed) {
+            throw new IllegalStateException("the event log is closed");
+        }
+        synchronized (lock) {
+            Instant now = clock.instant();
+            expireIdempotencyKeys(now);
+            List<Event> result = new ArrayList<>(batch.size());
+            List<Event> committed = new ArrayList<>(batch.size());
+            long seq = head;
+            for (NewEvent draft : batch) {
+                String key = draft.idempotencyKey();
+                Event original = key == null ? null : idempotencyKeys.get(key);
+                if (original != null) {
+                    result.add(original);
+                    continue;
+                }
+                Event event = new Event(++seq, draft.topic(), draft.eventType(), now, draft.data());
+                events.put(seq, event);
+                if (key != null) {
+                    idempotencyKeys.put(key, event);
+                    idempotencyOrder.addLast(new IdempotencyEntry(key, now.plus(idempotencyWindow)));
+                }
+                result.add(event);
+                committed.add(event);
+            }
+            head = seq;
+            purge(now);
+            if (!committed.isEmpty()) {
+                listener.onCommit(List.copyOf(committed));
+            }
+            return result;
+        }
+    }
+
+    private void purge(Instant now) {
+        Instant oldestKept = now.minus(retentionAge);
+        long purged = purgedThrough;
+        while (!events.isEmpty()) {
+            Map.Entry<Long, Event> first = events.firstEntry();
+            boolean tooMany = events.size() > retentionEvents;
+            boolean tooOld = first.getValue().timestamp().isBefore(oldestKept);
+            if (!tooMany && !tooOld) {
+                break;
+            }
+            events.pollFirstEntry();
+            purged = first.getKey();
+        }
+        purgedThrough = purged;
+    }
+
+    private void expireIdempotencyKeys(Instant now) {
+        while (!idempotencyOrder.isEmpty() && !idempotencyOrder.peekFirst().expiresAt().isAfter(now)) {
+            idempotencyKeys.remove(idempotencyOrder.pollFirst().key());
+        }
+    }
+
+    @Override
+    public Flux<Event> read(EventQuery query) {
+        return Flux.defer(() -> {
+            long until = Math.min(query.until(), head);
+            if (until <= query.since()) {
+                return Flux.empty();
+            }
+            Flux<Event> range = Flux.fromIterable(events.subMap(query.since(), false, until, true).values())
+                .filter(e -> query.matches(e.topic()));
+            return query.limit() == Long.MAX_VALUE ? range : range.take(query.limit(), true);
+        });
+    }
+
+    @Override
+    public long headSeq() {
+        return head;
+    }
+
+    @Override
+    public long oldestSeq() {
+        Map.Entry<Long, Event> first = events.firstEntry();
+        return first == null ? head + 1 : first.getKey();
+    }
+
+    @Override
+    public long purgedThrough() {
+        return purgedThrough;
+    }
+
+    @Override
+    public Mono<Boolean> healthy() {
+        return Mono.fromSupplier(() -> !disposed);
+    }
+
+    @Override
+    public Mono<Void> disposeLater() {
+        return Mono.fromRunnable(() -> disposed = true);
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return disposed;
+    }
+
+    private record IdempotencyEntry(String key, Instant expiresAt) {
+    }
+}
