@@ -61,6 +61,17 @@ public enum ErrorCode {
     }
 
     /**
+     * The code as REST error bodies carry it: the WebSocket codes without their {@code WS_} prefix
+     * ({@code INVALID_TOPIC}, {@code INVALID_MESSAGE}, ...), the others as they are.
+     *
+     * @return the REST code
+     */
+    public String restCode() {
+        String name = name();
+        return name.startsWith("WS_") ? name.substring(3) : name;
+    }
+
+    /**
      * Whether the same request may succeed when retried unchanged.
      *
      * @return true for transient failures

@@ -60,6 +60,9 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
     /** Dispatcher thread only: the active pattern subscriptions. */
     final Map<TopicPattern, PatternSubscription> subscriptions = new HashMap<>();
 
+    /** Written by the dispatcher after each change of {@link #subscriptions}; read by status requests. */
+    private volatile int patternCount;
+
     private volatile @Nullable CoreSubscriber<? super Object> actual;
     private volatile boolean cancelled;
     private boolean terminated;
@@ -161,12 +164,47 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
     }
 
     /**
+     * Completes the stream as soon as the subscriber's in-flight items are written, discarding what is still
+     * queued: the connection is about to be closed, and its client resumes with {@code since}. Any thread.
+     */
+    public void completeNow() {
+        ArrayDeque<Object> leftovers;
+        synchronized (this) {
+            leftovers = new ArrayDeque<>(queue);
+            queue.clear();
+            bufferedEvents = 0;
+            gapCount = 0;
+            completeWhenDrained = true;
+        }
+        for (Object item : leftovers) {
+            if (item instanceof ReplayBlock) {
+                ((ReplayBlock) item).cancelUpstream();
+            }
+        }
+        drain();
+    }
+
+    /**
      * Whether the stream was cancelled by its subscriber (the connection closed).
      *
      * @return true once cancelled
      */
     public boolean isCancelled() {
         return cancelled;
+    }
+
+    /**
+     * The connection's active patterns.
+     *
+     * @return the count
+     */
+    public int patternCount() {
+        return patternCount;
+    }
+
+    /** Dispatcher thread only: publishes the size of {@link #subscriptions} for readers on other threads. */
+    void subscriptionsChanged() {
+        patternCount = subscriptions.size();
     }
 
     /**

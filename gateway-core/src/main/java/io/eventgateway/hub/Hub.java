@@ -183,6 +183,7 @@ public final class Hub implements CommitListener {
                 attach(stream, entry.getKey(), entry.getValue(), command);
             }
         }
+        stream.subscriptionsChanged();
         return reply;
     }
 
@@ -234,6 +235,7 @@ public final class Hub implements CommitListener {
             for (TopicPattern pattern : unique) {
                 detach(stream.subscriptions.remove(pattern));
             }
+            stream.subscriptionsChanged();
             Unsubscribed reply = new Unsubscribed(requestId, topics, stream.subscriptions.size());
             stream.offerControl(reply);
             return reply;
@@ -246,6 +248,7 @@ public final class Hub implements CommitListener {
                 detach(subscription);
             }
             stream.subscriptions.clear();
+            stream.subscriptionsChanged();
             closedDelivered += stream.delivered();
             closedDropped += stream.dropped();
         });

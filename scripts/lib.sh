@@ -1,0 +1,31 @@
+# Shared helpers of the scripts. Sourced, not run.
+
+project_version() {
+  sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml" | head -n 1
+}
+
+# needs_build JAR MODULE...: true when JAR is missing or a source or pom of a MODULE (or the root pom) is newer.
+needs_build() {
+  local jar="$1"; shift
+  [ -f "$jar" ] || return 0
+  [ -d "$(dirname "$jar")/lib" ] || return 0
+  local newer
+  newer=$(find "$root/pom.xml" "$@" \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print -quit 2>/dev/null)
+  [ -n "$newer" ]
+}
+
+# build_modules MODULE...: packages the modules and what they need, without tests. Offline first (works once
+# the dependencies are in ~/.m2), online when something is missing.
+build_modules() {
+  local list; list=$(IFS=,; echo "$*")
+  local args=(-B -q -DskipTests -Dcheckstyle.skip -pl "$list" -am package)
+  if ! mvn -o "${args[@]}" >/dev/null 2>&1; then
+    mvn "${args[@]}"
+  fi
+}
+
+# JVM flags for this machine: one event-loop thread per core (Reactor Netty's default is at least 4).
+gateway_jvm_flags() {
+  local cores; cores=$(nproc 2>/dev/null || echo 2)
+  echo "-Dreactor.netty.ioWorkerCount=$cores -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+}
