@@ -1,0 +1,88 @@
+package io.eventgateway.server;
+
+import io.eventgateway.server.config.ConfigException;
+import io.eventgateway.server.config.ConfigLoader;
+import io.eventgateway.server.config.GatewayConfig;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line: {@code scripts/gateway [--config FILE] [--key=value ...]}. Prints
+ * {@code Event Gateway ready on http://HOST:PORT} once it accepts connections; on SIGINT or SIGTERM closes every
+ * WebSocket with 1001 and exits 0. Any problem at start is one line on standard error and exit status 2
+ * (configuration) or 1 (start-up).
+ */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    /**
+     * Runs the gateway until the process is stopped.
+     *
+     * @param args {@code --key=value} flags, {@code --config FILE}, {@code --help}
+     */
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        GatewayConfig config;
+        try {
+            ConfigLoader.Result result = ConfigLoader.load(Arrays.asList(args), System.getenv());
+            if (result.helpRequested()) {
+                out.println(result.helpText());
+                return 0;
+            }
+            config = result.config();
+        } catch (ConfigException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        RunningGateway gateway;
+        try {
+            gateway = GatewayServer.builder(config).build().start().block(Duration.ofSeconds(60));
+        } catch (StartupException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() instanceof StartupException ? e.getCause() : e;
+            err.println("error: " + cause.getMessage());
+            return 1;
+        }
+        if (gateway == null) {
+            err.println("error: the gateway did not start within 60 s");
+            return 1;
+        }
+        Duration shutdown = config.server().shutdownTimeout().plusSeconds(5);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutting down: closing WebSocket connections with 1001");
+            gateway.disposeNow(shutdown);
+            LOG.info("stopped");
+        }, "gateway-shutdown"));
+        String base = "http://" + hostForUrl(config.server().host()) + ":" + gateway.port();
+        LOG.info("config: server.host={} server.port={} store.url={} ws.buffer-size={} ws.max-subscriptions={}",
+            config.server().host(), gateway.port(), config.store().url(), config.ws().bufferSize(),
+            config.ws().maxSubscriptions());
+        out.println("Event Gateway ready on " + base);
+        out.println("  dashboard  " + base + "/");
+        out.println("  websocket  " + base.replaceFirst("^http", "ws") + "/ws");
+        out.println("  publish    curl -X POST " + base + "/api/events -H 'Content-Type: application/json'"
+            + " -d '{\"topic\":\"task:T-1\",\"eventType\":\"task.progress\",\"data\":{\"percent\":50}}'");
+        out.flush();
+        gateway.onDispose().block();
+        return 0;
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+}

@@ -1,0 +1,213 @@
+package io.eventgateway.server.rest;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.eventgateway.error.ErrorCode;
+import io.eventgateway.error.GatewayException;
+import io.eventgateway.event.Event;
+import io.eventgateway.event.EventCodec;
+import io.eventgateway.event.NewEvent;
+import io.eventgateway.event.NewEvents;
+import io.eventgateway.log.EventLog;
+import io.eventgateway.log.EventQuery;
+import io.eventgateway.topic.TopicPattern;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * {@code POST /api/events} (one event or an array of up to 1000, answered 202 once durable) and
+ * {@code GET /api/events} (a range of the log, PROTOCOL.md section 8).
+ */
+final class EventsResource {
+
+    /** The most events in one {@code POST /api/events} array. */
+    static final int MAX_BATCH = 1000;
+    /** The largest request body accepted (413 above it). */
+    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    /** {@code limit} of {@code GET /api/events}: default and maximum. */
+    static final int DEFAULT_LIMIT = 1000;
+    static final int MAX_LIMIT = 10_000;
+
+    private static final ObjectReader READER =
+        EventCodec.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final EventLog log;
+
+    EventsResource(EventLog log) {
+        this.log = log;
+    }
+
+    Mono<Void> post(HttpServerRequest request, HttpServerResponse response) {
+        String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+        if (!HttpErrors.isJson(contentType)) {
+            return Mono.error(new GatewayException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                "the body must be JSON with Content-Type: application/json (got "
+                    + (contentType == null ? "none" : "'" + contentType + "'") + ")"));
+        }
+        return body(request).flatMap(bytes -> {
+            JsonNode root = parse(bytes);
+            boolean single = root.isObject();
+            List<NewEvent> events = events(root);
+            return log.append(events).flatMap(stored -> Json.send(response, HttpResponseStatus.ACCEPTED, g -> {
+                g.writeStartObject();
+                if (single) {
+                    g.writeNumberField("seq", stored.get(0).seq());
+                } else {
+                    g.writeArrayFieldStart("seqs");
+                    for (Event e : stored) {
+                        g.writeNumber(e.seq());
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }));
+        });
+    }
+
+    private static JsonNode parse(byte[] bytes) {
+        try {
+            JsonNode root = READER.readTree(bytes);
+            if (root == null || root.isMissingNode()) {
+                throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is empty: send one event "
+                    + "{\"topic\", \"eventType\", \"data\"} or an array of them");
+            }
+            return root;
+        } catch (JacksonException e) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is not valid JSON: "
+                + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "the body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static List<NewEvent> events(JsonNode root) {
+        if (root.isObject()) {
+            return List.of(NewEvents.fromJson(root, "the event"));
+        }
+        if (!root.isArray()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST,
+                "the body must be one event object or an array of 1 to " + MAX_BATCH + " events");
+        }
+        if (root.isEmpty()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "the array of events is empty");
+        }
+        if (root.size() > MAX_BATCH) {
+            throw new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "the array has " + root.size()
+                + " events; at most " + MAX_BATCH + " may be published in one request",
+                Map.of("max", MAX_BATCH));
+        }
+        List<NewEvent> events = new ArrayList<>(root.size());
+        for (int i = 0; i < root.size(); i++) {
+            events.add(NewEvents.fromJson(root.get(i), "event [" + i + "]"));
+        }
+        return events;
+    }
+
+    /** The request body, refused with 413 as soon as it is known to exceed {@link #MAX_BODY_BYTES}. */
+    private static Mono<byte[]> body(HttpServerRequest request) {
+        String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
+                    return Mono.error(tooLarge());
+                }
+            } catch (NumberFormatException e) {
+                return Mono.error(new GatewayException(ErrorCode.BAD_REQUEST, "invalid Content-Length"));
+            }
+        }
+        return request.receive().asByteArray()
+            .reduce(new ByteArrayOutputStream(), (out, chunk) -> {
+                if (out.size() + chunk.length > MAX_BODY_BYTES) {
+                    throw tooLarge();
+                }
+                out.writeBytes(chunk);
+                return out;
+            })
+            .map(ByteArrayOutputStream::toByteArray);
+    }
+
+    private static GatewayException tooLarge() {
+        return new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + MAX_BODY_BYTES
+            + " bytes; publish in smaller batches", Map.of("maxBytes", MAX_BODY_BYTES));
+    }
+
+    Mono<Void> get(HttpServerRequest request, HttpServerResponse response) {
+        return Mono.defer(() -> {
+            QueryStringDecoder query = new QueryStringDecoder(request.uri());
+            Map<String, List<String>> params = query.parameters();
+            long head = log.headSeq();
+            long since = longParam(params, "since", 0, 0, Long.MAX_VALUE);
+            long until = longParam(params, "until", head, 0, Long.MAX_VALUE);
+            long limit = longParam(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+            List<TopicPattern> patterns = patterns(params);
+            long purged = log.purgedThrough();
+            return log.read(new EventQuery(since, until, patterns, limit + 1)).collectList()
+                .flatMap(events -> Json.send(response, HttpResponseStatus.OK, g -> {
+                    boolean hasMore = events.size() > limit;
+                    int count = hasMore ? (int) limit : events.size();
+                    g.writeStartObject();
+                    g.writeArrayFieldStart("events");
+                    for (int i = 0; i < count; i++) {
+                        EventCodec.writeEventObject(g, events.get(i));
+                    }
+                    g.writeEndArray();
+                    g.writeNumberField("headSeq", Math.max(head, log.headSeq()));
+                    g.writeNumberField("oldestSeq", log.oldestSeq());
+                    g.writeBooleanField("hasMore", hasMore);
+                    g.writeBooleanField("truncated", purged > since);
+                    g.writeEndObject();
+                }));
+        });
+    }
+
+    private static List<TopicPattern> patterns(Map<String, List<String>> params) {
+        List<String> values = params.get("topics");
+        List<TopicPattern> patterns = new ArrayList<>();
+        if (values == null) {
+            return patterns;
+        }
+        for (String value : values) {
+            for (String text : value.split(",", -1)) {
+                TopicPattern pattern = TopicPattern.tryParse(text.trim());
+                if (pattern == null) {
+                    throw new GatewayException(ErrorCode.WS_INVALID_TOPIC, "invalid pattern '" + text
+                        + "' in topics: use *, entity:id, entity:* or entity:prefix*", Map.of("topic", text));
+                }
+                patterns.add(pattern);
+            }
+        }
+        return patterns;
+    }
+
+    private static long longParam(Map<String, List<String>> params, String name, long defaultValue, long min,
+                                  long max) {
+        List<String> values = params.get(name);
+        @Nullable String text = values == null || values.isEmpty() ? null : values.get(0);
+        if (text == null || text.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(text);
+            if (value < min || value > max) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "query parameter '" + name + "' must be an integer"
+                + " from " + min + (max == Long.MAX_VALUE ? " up" : " to " + max) + ", got '" + text + "'",
+                Map.of("parameter", name));
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.eventgateway.server.rest;
+
+import io.eventgateway.error.ErrorCode;
+import io.eventgateway.error.GatewayException;
+import io.eventgateway.hub.Hub;
+import io.eventgateway.hub.HubStats;
+import io.eventgateway.log.EventLog;
+import io.eventgateway.server.GatewayVersion;
+import io.eventgateway.server.limit.RequestGuard;
+import io.eventgateway.server.ws.WebSocketEndpoint;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * Routes every HTTP request: the {@code Host} check first (403, PROTOCOL.md section 6), then the endpoints of
+ * section 1, with 404 for unknown paths and 405 (with {@code Allow}) for a known path and another method.
+ */
+public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
+
+    private final RequestGuard guard;
+    private final WebSocketEndpoint webSocket;
+    private final EventsResource events;
+    private final EventLog log;
+    private final Hub hub;
+    private final Clock clock;
+    private final long startedAtMillis;
+    private final byte[] dashboard;
+
+    /**
+     * Creates the router.
+     *
+     * @param guard the Host check
+     * @param webSocket the {@code /ws} endpoint
+     * @param log the event log
+     * @param hub the hub
+     * @param clock the clock for uptime
+     */
+    public HttpRouter(RequestGuard guard, WebSocketEndpoint webSocket, EventLog log, Hub hub, Clock clock) {
+        this.guard = guard;
+        this.webSocket = webSocket;
+        this.events = new EventsResource(log);
+        this.log = log;
+        this.hub = hub;
+        this.clock = clock;
+        this.startedAtMillis = clock.millis();
+        this.dashboard = resource("/dashboard/index.html");
+    }
+
+    @Override
+    public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
+        return Mono.defer(() -> route(request, response))
+            .onErrorResume(error -> Mono.from(HttpErrors.send(response, error)));
+    }
+
+    private Mono<Void> route(HttpServerRequest request, HttpServerResponse response) {
+        String host = request.requestHeaders().get(HttpHeaderNames.HOST);
+        if (!guard.hostAllowed(host)) {
+            return Mono.error(new GatewayException(ErrorCode.FORBIDDEN, "Host '" + host + "' is not allowed:"
+                + " the gateway is bound to loopback; add the name to server.allowed-hosts to allow it",
+                Map.of("host", String.valueOf(host))));
+        }
+        String path = request.fullPath();
+        HttpMethod method = request.method();
+        switch (path) {
+            case "/ws":
+                return only(method, List.of(HttpMethod.GET), response)
+                    .then(Mono.defer(() -> Mono.from(webSocket.upgrade(request, response))));
+            case "/api/events":
+                if (method.equals(HttpMethod.POST)) {
+                    return events.post(request, response);
+                }
+                return only(method, List.of(HttpMethod.GET, HttpMethod.POST), response)
+                    .then(Mono.defer(() -> events.get(request, response)));
+            case "/health":
+                return only(method, List.of(HttpMethod.GET), response).then(Mono.defer(() -> health(response)));
+            case "/api/status":
+                return only(method, List.of(HttpMethod.GET), response).then(Mono.defer(() -> status(response)));
+            case "/metrics":
+                return only(method, List.of(HttpMethod.GET), response).then(Mono.defer(() -> metrics(response)));
+            case "/":
+            case "/index.html":
+                return only(method, List.of(HttpMethod.GET), response)
+                    .then(Mono.defer(() -> response.header(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+                        .sendObject(Unpooled.wrappedBuffer(dashboard)).then()));
+            default:
+                return Mono.error(new GatewayException(ErrorCode.NOT_FOUND, "no route for " + method + " " + path
+                    + "; see docs/PROTOCOL.md section 1 for the endpoints", Map.of("path", path)));
+        }
+    }
+
+    /** Fails with 405 and an {@code Allow} header unless the method is one of those allowed. */
+    private static Mono<Void> only(HttpMethod method, List<HttpMethod> allowed, HttpServerResponse response) {
+        if (allowed.contains(method) || (method.equals(HttpMethod.HEAD) && allowed.contains(HttpMethod.GET))) {
+            return Mono.empty();
+        }
+        StringBuilder allow = new StringBuilder();
+        for (HttpMethod m : allowed) {
+            allow.append(allow.length() == 0 ? "" : ", ").append(m.name());
+        }
+        response.header(HttpHeaderNames.ALLOW, allow.toString());
+        return Mono.error(new GatewayException(ErrorCode.METHOD_NOT_ALLOWED, method + " is not allowed here; use "
+            + allow, Map.of("allow", allow.toString())));
+    }
+
+    private Mono<Void> health(HttpServerResponse response) {
+        return log.healthy().onErrorReturn(false).flatMap(ok -> Json.send(response,
+            ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, g -> {
+                g.writeStartObject();
+                g.writeStringField("status", ok ? "ok" : "unavailable");
+                g.writeStringField("version", GatewayVersion.VERSION);
+                g.writeNumberField("headSeq", hub.headSeq());
+                g.writeNumberField("uptimeMs", clock.millis() - startedAtMillis);
+                if (!ok) {
+                    g.writeStringField("message", "the event store does not answer");
+                }
+                g.writeEndObject();
+            }));
+    }
+
+    private Mono<Void> status(HttpServerResponse response) {
+        return hub.stats().flatMap(stats -> {
+            List<WebSocketEndpoint.ConnectionInfo> connections = webSocket.connections();
+            long delivered = stats.closedDelivered();
+            long dropped = stats.closedDropped();
+            for (WebSocketEndpoint.ConnectionInfo c : connections) {
+                delivered += c.delivered();
+                dropped += c.dropped();
+            }
+            long totalDelivered = delivered;
+            long totalDropped = dropped;
+            return Json.send(response, HttpResponseStatus.OK, g -> {
+                g.writeStartObject();
+                g.writeStringField("version", GatewayVersion.VERSION);
+                g.writeNumberField("uptimeMs", clock.millis() - startedAtMillis);
+                g.writeNumberField("headSeq", stats.headSeq());
+                g.writeObjectFieldStart("connections");
+                g.writeNumberField("active", webSocket.active());
+                g.writeNumberField("total", webSocket.total());
+                g.writeEndObject();
+                g.writeArrayFieldStart("patterns");
+                for (HubStats.PatternStats p : stats.patterns()) {
+                    g.writeStartObject();
+                    g.writeStringField("pattern", p.pattern());
+                    g.writeNumberField("subscribers", p.subscribers());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeObjectFieldStart("events");
+                g.writeNumberField("published", stats.published());
+                g.writeNumberField("delivered", totalDelivered);
+                g.writeNumberField("dropped", totalDropped);
+                g.writeEndObject();
+                g.writeArrayFieldStart("connectionDetails");
+                for (WebSocketEndpoint.ConnectionInfo c : connections) {
+                    g.writeStartObject();
+                    g.writeStringField("connectionId", c.connectionId());
+                    g.writeStringField("remote", c.remote());
+                    g.writeNumberField("patterns", c.patterns());
+                    g.writeNumberField("bufferDepth", c.bufferDepth());
+                    g.writeNumberField("dropped", c.dropped());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            });
+        });
+    }
+
+    /** Prometheus text exposition (version 0.0.4) of the gateway's own counters. */
+    private Mono<Void> metrics(HttpServerResponse response) {
+        return hub.stats().flatMap(stats -> {
+            long delivered = stats.closedDelivered();
+            long dropped = stats.closedDropped();
+            for (WebSocketEndpoint.ConnectionInfo c : webSocket.connections()) {
+                delivered += c.delivered();
+                dropped += c.dropped();
+            }
+            StringBuilder text = new StringBuilder(1024);
+            gauge(text, "gateway_ws_connections_active", "Open WebSocket connections.", webSocket.active());
+            counter(text, "gateway_ws_connections_total", "WebSocket connections accepted.", webSocket.total());
+            gauge(text, "gateway_patterns_active", "Active topic patterns.", stats.patterns().size());
+            counter(text, "gateway_events_published_total", "Events dispatched to the hub.", stats.published());
+            counter(text, "gateway_events_delivered_total", "Events handed to connections.", delivered);
+            counter(text, "gateway_events_dropped_total", "Events dropped by overflow.", dropped);
+            gauge(text, "gateway_log_head_seq", "The event log's head seq.", log.headSeq());
+            byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
+            return response.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                .sendObject(Unpooled.wrappedBuffer(body)).then();
+        });
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+            .append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+            .append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(value).append('\n');
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = HttpRouter.class.getResourceAsStream(name)) {
+            if (in == null) {
+                return "<!doctype html><title>Event Gateway</title><p>Event Gateway is running.".getBytes(
+                    StandardCharsets.UTF_8);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

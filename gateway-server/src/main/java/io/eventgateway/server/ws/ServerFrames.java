@@ -1,0 +1,153 @@
+package io.eventgateway.server.ws;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.eventgateway.error.GatewayException;
+import io.eventgateway.event.Event;
+import io.eventgateway.event.EventCodec;
+import io.eventgateway.hub.Overflow;
+import io.eventgateway.hub.ReplayFailed;
+import io.eventgateway.hub.Subscribed;
+import io.eventgateway.hub.Unsubscribed;
+import io.eventgateway.error.ErrorCode;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one place that turns what a connection's stream carries into WebSocket frames: events (their shared,
+ * already-encoded bytes, wrapped without a copy), overflow announcements, replies and {@code error} frames
+ * (the only place exceptions become frames, CONVENTIONS.md item 5).
+ */
+final class ServerFrames {
+
+    private final Clock clock;
+
+    ServerFrames(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Converts a stream item to a frame. Events are not re-encoded: their frame bytes were built once by the hub
+     * and are wrapped in an unpooled heap buffer, so a buffered or dropped item never holds pooled memory.
+     */
+    WebSocketFrame toFrame(Object item) {
+        if (item instanceof Event) {
+            return new TextWebSocketFrame(Unpooled.wrappedBuffer(((Event) item).frame().bytes()));
+        }
+        if (item instanceof WebSocketFrame) {
+            return (WebSocketFrame) item;
+        }
+        return new TextWebSocketFrame(Unpooled.wrappedBuffer(encode(item)));
+    }
+
+    byte[] encode(Object item) {
+        try (ByteArrayBuilder out = new ByteArrayBuilder(256);
+             JsonGenerator g = EventCodec.JSON.getFactory().createGenerator(out)) {
+            write(g, item);
+            g.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void write(JsonGenerator g, Object item) throws IOException {
+        if (item instanceof Overflow) {
+            Overflow o = (Overflow) item;
+            start(g, "overflow", null);
+            g.writeNumberField("dropped", o.dropped());
+            g.writeNumberField("firstDroppedSeq", o.firstDroppedSeq());
+            g.writeNumberField("lastDroppedSeq", o.lastDroppedSeq());
+            g.writeStringField("resync",
+                "/api/events?since=" + (o.firstDroppedSeq() - 1) + "&until=" + o.lastDroppedSeq());
+        } else if (item instanceof Subscribed) {
+            Subscribed s = (Subscribed) item;
+            start(g, "subscribed", s.requestId());
+            topics(g, s.topics());
+            g.writeNumberField("activeSubscriptions", s.activeSubscriptions());
+            g.writeNumberField("headSeq", s.headSeq());
+            if (s.recovered() != null) {
+                g.writeBooleanField("recovered", s.recovered());
+            }
+        } else if (item instanceof Unsubscribed) {
+            Unsubscribed u = (Unsubscribed) item;
+            start(g, "unsubscribed", u.requestId());
+            topics(g, u.topics());
+            g.writeNumberField("activeSubscriptions", u.activeSubscriptions());
+        } else if (item instanceof ServerMessages.Published) {
+            ServerMessages.Published p = (ServerMessages.Published) item;
+            start(g, "published", p.id());
+            g.writeNumberField("seq", p.seq());
+        } else if (item instanceof ServerMessages.ErrorReply) {
+            ServerMessages.ErrorReply e = (ServerMessages.ErrorReply) item;
+            error(g, e.id(), e.error().code(), e.error().getMessage(), e.error().details());
+        } else if (item instanceof ReplayFailed) {
+            ReplayFailed r = (ReplayFailed) item;
+            error(g, r.requestId(), ErrorCode.WS_INTERNAL_ERROR, r.message(),
+                Map.of("lastReplayedSeq", r.lastReplayedSeq()));
+        } else if (item instanceof ServerMessages.Pong) {
+            start(g, "pong", ((ServerMessages.Pong) item).id());
+        } else if (item instanceof ServerMessages.Ping) {
+            start(g, "ping", null);
+        } else if (item instanceof ServerMessages.Connected) {
+            ServerMessages.Connected c = (ServerMessages.Connected) item;
+            start(g, "connected", null);
+            g.writeStringField("connectionId", c.connectionId());
+            g.writeStringField("serverVersion", c.serverVersion());
+            g.writeNumberField("headSeq", c.headSeq());
+            g.writeNumberField("heartbeatIntervalMs", c.heartbeatIntervalMs());
+            g.writeNumberField("idleTimeoutMs", c.idleTimeoutMs());
+            g.writeNumberField("maxSubscriptions", c.maxSubscriptions());
+            g.writeNumberField("bufferSize", c.bufferSize());
+        } else {
+            throw new IllegalArgumentException("no frame for " + item.getClass().getName());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private void error(JsonGenerator g, @Nullable String id, ErrorCode code, @Nullable String message,
+                       Map<String, ?> details) throws IOException {
+        start(g, "error", id);
+        g.writeStringField("code", code.name());
+        g.writeStringField("message", message == null ? code.name() : message);
+        g.writeFieldName("details");
+        EventCodec.JSON.writeValue(g, details);
+    }
+
+    /** Writes the envelope up to the open payload object. */
+    private void start(JsonGenerator g, String type, @Nullable String id) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("type", type);
+        if (id != null) {
+            g.writeStringField("id", id);
+        }
+        g.writeStringField("timestamp", EventCodec.timestamp(clock.instant()));
+        g.writeFieldName("payload");
+        g.writeStartObject();
+    }
+
+    private static void topics(JsonGenerator g, List<String> topics) throws IOException {
+        g.writeArrayFieldStart("topics");
+        for (String topic : topics) {
+            g.writeString(topic);
+        }
+        g.writeEndArray();
+    }
+
+    /** An error frame's item for a failure of a request. */
+    static Object errorReply(@Nullable String id, Throwable failure) {
+        if (failure instanceof GatewayException) {
+            return new ServerMessages.ErrorReply(id, (GatewayException) failure);
+        }
+        return new ServerMessages.ErrorReply(id, new GatewayException(ErrorCode.WS_INTERNAL_ERROR,
+            "the gateway failed: " + failure.getMessage() + "; the request may be retried"));
+    }
+}

@@ -1,0 +1,206 @@
+package io.eventgateway.server.ws;
+
+import io.eventgateway.error.ErrorCode;
+import io.eventgateway.error.GatewayException;
+import io.eventgateway.hub.ConnectionStream;
+import io.eventgateway.hub.Hub;
+import io.eventgateway.log.EventLog;
+import io.eventgateway.server.config.WsConfig;
+import io.eventgateway.server.limit.RequestGuard;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+/**
+ * {@code GET /ws}: checks the upgrade ({@code Origin}, {@code server.max-connections}), then runs one
+ * {@link WsSession} per connection and keeps the registry of open sessions for {@code /api/status} and for
+ * shutdown (close 1001 to every client).
+ */
+public final class WebSocketEndpoint {
+
+    private final Hub hub;
+    private final EventLog log;
+    private final WsConfig config;
+    private final int maxConnections;
+    private final RequestGuard guard;
+    private final ServerFrames frames;
+    private final Scheduler timer;
+    private final WebsocketServerSpec spec;
+    private final Set<WsSession> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong total = new AtomicLong();
+    private final Sinks.Many<Integer> activeChanges = Sinks.many().replay().latest();
+    private volatile boolean shuttingDown;
+
+    /**
+     * Creates the endpoint.
+     *
+     * @param hub the hub
+     * @param log the event log, for {@code publish}
+     * @param config the {@code ws.*} settings
+     * @param maxConnections {@code server.max-connections}
+     * @param guard the Origin check
+     * @param clock stamps the frames' {@code timestamp}
+     * @param timer runs heartbeats and idle checks, and is the sessions' clock
+     */
+    public WebSocketEndpoint(Hub hub, EventLog log, WsConfig config, int maxConnections, RequestGuard guard,
+                             Clock clock, Scheduler timer) {
+        this.hub = hub;
+        this.log = log;
+        this.config = config;
+        this.maxConnections = maxConnections;
+        this.guard = guard;
+        this.frames = new ServerFrames(clock);
+        this.timer = timer;
+        this.spec = WebsocketServerSpec.builder()
+            .maxFramePayloadLength(config.maxMessageBytes())
+            .handlePing(true)
+            .compress(config.compression())
+            .build();
+        activeChanges.tryEmitNext(0);
+    }
+
+    /**
+     * Upgrades the request, or fails with {@link ErrorCode#FORBIDDEN} (Origin), {@link ErrorCode#UNAVAILABLE}
+     * (too many connections, shutting down) or {@link ErrorCode#BAD_REQUEST} (not an upgrade).
+     *
+     * @param request the HTTP request
+     * @param response its response
+     * @return the connection's lifetime
+     */
+    public Publisher<Void> upgrade(HttpServerRequest request, HttpServerResponse response) {
+        if (!request.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+            return Mono.error(new GatewayException(ErrorCode.BAD_REQUEST,
+                "/ws expects a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket)"));
+        }
+        String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
+        if (!guard.originAllowed(origin, request.requestHeaders().get(HttpHeaderNames.HOST))) {
+            return Mono.error(new GatewayException(ErrorCode.FORBIDDEN,
+                "origin '" + origin + "' may not open a WebSocket here; add it to ws.allowed-origins",
+                Map.of("origin", String.valueOf(origin))));
+        }
+        if (shuttingDown) {
+            return Mono.error(new GatewayException(ErrorCode.UNAVAILABLE, "the gateway is shutting down"));
+        }
+        if (active.incrementAndGet() > maxConnections) {
+            active.decrementAndGet();
+            return Mono.error(new GatewayException(ErrorCode.UNAVAILABLE,
+                "the gateway has " + maxConnections + " open connections (server.max-connections); retry later",
+                Map.of("maxConnections", maxConnections)));
+        }
+        long n = total.incrementAndGet();
+        String id = "c-" + Long.toHexString(n);
+        String remote = remote(request.remoteAddress());
+        ConnectionStream stream = hub.open(id);
+        WsSession session = new WsSession(id, stream, hub, log, config, frames, timer, remote);
+        AtomicBoolean started = new AtomicBoolean();
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                sessions.remove(session);
+                session.stream().cancel();
+                activeChanges.tryEmitNext(active.decrementAndGet());
+            }
+        };
+        return response.sendWebsocket((in, out) -> {
+            started.set(true);
+            sessions.add(session);
+            if (shuttingDown) {
+                session.close(CloseCode.GOING_AWAY);
+            }
+            return session.run(in, out).doFinally(signal -> release.run());
+        }, spec).doFinally(signal -> {
+            // A failed handshake never runs the handler: release the connection slot here instead.
+            if (!started.get()) {
+                release.run();
+            }
+        });
+    }
+
+    private static String remote(@Nullable SocketAddress address) {
+        return address == null ? "unknown" : address.toString().replaceFirst("^/", "");
+    }
+
+    /**
+     * Open WebSocket connections.
+     *
+     * @return the count
+     */
+    public int active() {
+        return active.get();
+    }
+
+    /**
+     * Connections accepted since start.
+     *
+     * @return the count
+     */
+    public long total() {
+        return total.get();
+    }
+
+    /**
+     * One line per open connection, for {@code /api/status}.
+     *
+     * @return the details
+     */
+    public List<ConnectionInfo> connections() {
+        List<ConnectionInfo> list = new ArrayList<>(sessions.size());
+        for (WsSession s : sessions) {
+            ConnectionStream stream = s.stream();
+            list.add(new ConnectionInfo(s.id(), s.remote(), stream.patternCount(), stream.bufferDepth(),
+                stream.delivered(), stream.dropped()));
+        }
+        return list;
+    }
+
+    /**
+     * Stops accepting upgrades and closes every connection with 1001; completes when all are closed or the
+     * timeout passed.
+     *
+     * @param timeout the longest wait
+     * @return completes when done
+     */
+    public Mono<Void> closeAll(Duration timeout) {
+        return Mono.defer(() -> {
+            shuttingDown = true;
+            for (WsSession session : sessions) {
+                session.close(CloseCode.GOING_AWAY);
+            }
+            return activeChanges.asFlux().filter(n -> n == 0).next().then()
+                .timeout(timeout, Mono.empty());
+        });
+    }
+
+    /**
+     * One open connection.
+     *
+     * @param connectionId its id
+     * @param remote the client's address
+     * @param patterns its active pattern count
+     * @param bufferDepth live events waiting in its buffer
+     * @param delivered events handed to its socket
+     * @param dropped events dropped by overflow
+     */
+    public record ConnectionInfo(String connectionId, String remote, int patterns, int bufferDepth, long delivered,
+                                 long dropped) {
+    }
+
+}

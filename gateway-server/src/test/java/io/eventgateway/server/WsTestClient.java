@@ -1,0 +1,229 @@
+package io.eventgateway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eventgateway.event.EventCodec;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * A real WebSocket client for tests, on Reactor Netty: every text frame it receives is parsed and queued, and
+ * the test thread takes them with a timeout. Frames are asserted structurally (JSON trees), never as strings.
+ */
+public final class WsTestClient implements AutoCloseable {
+
+    /** How long a test waits for one frame before failing. */
+    public static final Duration FRAME_TIMEOUT = Duration.ofSeconds(10);
+
+    private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
+    private final Sinks.One<WebSocketCloseStatus> closeStatus = Sinks.one();
+    private final Disposable connection;
+
+    private WsTestClient(HttpClient client, String uri) {
+        Sinks.One<Boolean> opened = Sinks.one();
+        this.connection = client
+            .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(16 * 1024 * 1024).handlePing(false)
+                .build())
+            .uri(uri)
+            .handle((in, out) -> {
+                opened.tryEmitValue(true);
+                in.receiveCloseStatus().subscribe(closeStatus::tryEmitValue);
+                Mono<Void> receive = in.receive().asString().doOnNext(text -> frames.add(parse(text))).then();
+                Mono<Void> send = out.sendObject(outbound.asFlux()).then();
+                return Mono.when(receive, send);
+            })
+            .doOnError(e -> opened.tryEmitError(e))
+            .subscribe(null, e -> closeStatus.tryEmitEmpty(), closeStatus::tryEmitEmpty);
+        Boolean ok = opened.asMono().block(FRAME_TIMEOUT);
+        assertThat(ok).as("websocket opened").isTrue();
+    }
+
+    /**
+     * Connects to a gateway's {@code /ws}.
+     *
+     * @param port the gateway's port
+     * @return the connected client
+     */
+    public static WsTestClient connect(int port) {
+        return connect(port, headers -> { });
+    }
+
+    /**
+     * Connects with extra request headers (Origin, Host).
+     *
+     * @param port the gateway's port
+     * @param headers adds headers
+     * @return the connected client
+     */
+    public static WsTestClient connect(int port, Consumer<HttpHeaders> headers) {
+        return new WsTestClient(client(port).headers(headers), "/ws");
+    }
+
+    /**
+     * A Reactor Netty client on a fresh connection per request (never the shared pool: see
+     * research/performance.md, pitfalls).
+     *
+     * @param port the gateway's port
+     * @return the client
+     */
+    public static HttpClient client(int port) {
+        return HttpClient.create(ConnectionProvider.newConnection()).host("127.0.0.1").port(port);
+    }
+
+    static JsonNode parse(String text) {
+        try {
+            return EventCodec.JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("server sent a frame that is not JSON: " + text, e);
+        }
+    }
+
+    /**
+     * Sends a text frame.
+     *
+     * @param text the frame's text
+     */
+    public void send(String text) {
+        outbound.tryEmitNext(new TextWebSocketFrame(text));
+    }
+
+    /**
+     * Sends any frame (continuation, binary, ping).
+     *
+     * @param frame the frame
+     */
+    public void sendFrame(WebSocketFrame frame) {
+        outbound.tryEmitNext(frame);
+    }
+
+    /**
+     * The next frame.
+     *
+     * @return the frame
+     */
+    public JsonNode next() {
+        return next(FRAME_TIMEOUT);
+    }
+
+    /**
+     * The next frame, waiting at most the timeout.
+     *
+     * @param timeout the wait
+     * @return the frame
+     */
+    public JsonNode next(Duration timeout) {
+        JsonNode frame = poll(timeout);
+        assertThat(frame).as("a frame within " + timeout).isNotNull();
+        return frame;
+    }
+
+    /**
+     * The next frame, or null.
+     *
+     * @param timeout the wait
+     * @return the frame or null
+     */
+    public @Nullable JsonNode poll(Duration timeout) {
+        try {
+            return frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The next frame of a type, skipping server heartbeats ({@code ping}).
+     *
+     * @param type the expected type
+     * @return the frame
+     */
+    public JsonNode expect(String type) {
+        JsonNode frame = next();
+        while (frame.path("type").asText().equals("ping") && !type.equals("ping")) {
+            frame = next();
+        }
+        assertThat(frame.path("type").asText()).as("frame type of " + frame).isEqualTo(type);
+        return frame;
+    }
+
+    /**
+     * Takes the {@code connected} frame.
+     *
+     * @return it
+     */
+    public JsonNode connected() {
+        return expect("connected");
+    }
+
+    /**
+     * Subscribes and waits for the reply.
+     *
+     * @param json the payload JSON
+     * @return the {@code subscribed} frame
+     */
+    public JsonNode subscribe(String json) {
+        send("{\"type\":\"subscribe\",\"id\":\"s\",\"payload\":" + json + "}");
+        return expect("subscribed");
+    }
+
+    /**
+     * Collects frames until none arrives for the quiet period.
+     *
+     * @param quiet the quiet period
+     * @return the frames
+     */
+    public List<JsonNode> drain(Duration quiet) {
+        List<JsonNode> list = new ArrayList<>();
+        for (JsonNode f = poll(quiet); f != null; f = poll(quiet)) {
+            list.add(f);
+        }
+        return list;
+    }
+
+    /**
+     * The close status the server sent, waiting for it.
+     *
+     * @return the status, or null when the connection ended without one
+     */
+    public @Nullable WebSocketCloseStatus closeStatus() {
+        return closeStatus.asMono().block(FRAME_TIMEOUT);
+    }
+
+    /**
+     * The frames received so far, without waiting.
+     *
+     * @return the queued frames, removed from the queue
+     */
+    public List<JsonNode> takeAll() {
+        List<JsonNode> list = new ArrayList<>();
+        frames.drainTo(list);
+        return list;
+    }
+
+    @Override
+    public void close() {
+        outbound.tryEmitComplete();
+        connection.dispose();
+    }
+}

@@ -1,0 +1,71 @@
+package io.eventgateway.server.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eventgateway.server.GatewayTestSupport;
+import io.eventgateway.server.WsTestClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The tour of the README, end to end: connect, subscribe, publish over REST and WebSocket, receive. */
+class WebSocketFlowIT extends GatewayTestSupport {
+
+    @Test
+    void connectedFrameComesFirstWithTheConnectionsLimits() {
+        start();
+        try (WsTestClient client = ws()) {
+            JsonNode connected = client.connected();
+            JsonNode payload = connected.get("payload");
+            assertThat(payload.get("connectionId").asText()).startsWith("c-");
+            assertThat(payload.get("headSeq").asLong()).isZero();
+            assertThat(payload.get("heartbeatIntervalMs").asLong()).isEqualTo(30_000);
+            assertThat(payload.get("idleTimeoutMs").asLong()).isEqualTo(60_000);
+            assertThat(payload.get("maxSubscriptions").asInt()).isEqualTo(50);
+            assertThat(payload.get("bufferSize").asInt()).isEqualTo(1000);
+            assertThat(connected.get("timestamp").asText())
+                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        }
+    }
+
+    @Test
+    void eventPublishedOverRestReachesASubscriberOfItsPattern() {
+        start();
+        try (WsTestClient client = ws()) {
+            client.connected();
+            JsonNode subscribed = client.subscribe("{\"topics\":[\"task:*\"]}");
+            assertThat(subscribed.get("id").asText()).isEqualTo("s");
+            assertThat(subscribed.at("/payload/topics/0").asText()).isEqualTo("task:*");
+            assertThat(subscribed.at("/payload/activeSubscriptions").asInt()).isEqualTo(1);
+            assertThat(subscribed.at("/payload").has("recovered")).isFalse();
+
+            publish("stream:Stream-A", "stream.progress", "{\"p\":1}");
+            long seq = publish("task:TASK-1", "task.progress", "{\"percent\":50}");
+
+            JsonNode event = client.expect("event");
+            assertThat(event.at("/payload/seq").asLong()).isEqualTo(seq);
+            assertThat(event.at("/payload/topic").asText()).isEqualTo("task:TASK-1");
+            assertThat(event.at("/payload/eventType").asText()).isEqualTo("task.progress");
+            assertThat(event.at("/payload/data/percent").asInt()).isEqualTo(50);
+            assertThat(client.poll(Duration.ofMillis(200))).isNull();
+        }
+    }
+
+    @Test
+    void publishOverWebSocketIsAcknowledgedWithItsSeqAndDelivered() {
+        start();
+        try (WsTestClient client = ws()) {
+            client.connected();
+            client.subscribe("{\"topics\":[\"bot:BOT-002\"]}");
+            client.send("{\"type\":\"publish\",\"id\":\"pub-7\",\"payload\":{\"topic\":\"bot:BOT-002\","
+                + "\"eventType\":\"task.progress\",\"data\":{\"percent\":50}}}");
+            JsonNode first = client.next();
+            JsonNode second = client.next();
+            JsonNode published = first.get("type").asText().equals("published") ? first : second;
+            JsonNode event = published == first ? second : first;
+            assertThat(published.get("id").asText()).isEqualTo("pub-7");
+            assertThat(event.get("type").asText()).isEqualTo("event");
+            assertThat(event.at("/payload/seq").asLong()).isEqualTo(published.at("/payload/seq").asLong());
+        }
+    }
+}
