@@ -1,6 +1,7 @@
 package io.eventgateway.bench;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.InetSocketAddress;
@@ -88,8 +89,8 @@ final class FanoutScenario {
             }
             return false;
         }
-        if (Subscriber.contains(content, PING)) {
-            return true;
+        if (Subscriber.typeLetter(content) == 'p') {
+            return Subscriber.contains(content, PING);
         }
         subscriber.onFrame(content, System.nanoTime());
         return false;
@@ -98,6 +99,7 @@ final class FanoutScenario {
     private HttpClient client(LoopResources loops, String sourceAddress) {
         return HttpClient.create(ConnectionProvider.newConnection())
             .runOn(loops)
+            .option(ChannelOption.TCP_NODELAY, true)
             .host(options.host)
             .port(options.port)
             .bindAddress(() -> new InetSocketAddress(sourceAddress, 0));

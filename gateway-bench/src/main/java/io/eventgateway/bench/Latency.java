@@ -1,6 +1,7 @@
 package io.eventgateway.bench;
 
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 import org.HdrHistogram.Recorder;
 
 /** Publish-intended to receive latency, recorded concurrently, read as interval histograms. */
@@ -10,7 +11,7 @@ final class Latency {
 
     private final Recorder recorder = new Recorder(MAX_TRACKABLE_NANOS, 3);
     private final Histogram steadyState = new Histogram(MAX_TRACKABLE_NANOS, 3);
-    private Histogram interval = new Histogram(MAX_TRACKABLE_NANOS, 3);
+    private @Nullable Histogram interval;
 
     void record(long nanos) {
         recorder.recordValue(Math.min(Math.max(0, nanos), MAX_TRACKABLE_NANOS));
@@ -18,11 +19,12 @@ final class Latency {
 
     /** Takes the interval since the last call; adds it to the steady state when {@code steady}. */
     synchronized Histogram takeInterval(boolean steady) {
-        interval = recorder.getIntervalHistogram(interval);
+        Histogram taken = recorder.getIntervalHistogram(interval);
+        interval = taken;
         if (steady) {
-            steadyState.add(interval);
+            steadyState.add(taken);
         }
-        return interval.copy();
+        return taken.copy();
     }
 
     synchronized Histogram steadyState() {

@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class Subscriber {
 
-    private static final byte[] TYPE_EVENT = "\"type\":\"event\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TYPE_OVERFLOW = "\"type\":\"overflow\"".getBytes(StandardCharsets.US_ASCII);
+    private static final int TYPE_PREFIX_LENGTH = "{\"type\":\"".length();
     private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] INTENDED = "\"t\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DROPPED = "\"dropped\":".getBytes(StandardCharsets.US_ASCII);
@@ -36,8 +35,15 @@ final class Subscriber {
         subscribed = true;
     }
 
+    /** The first letter of the frame's type: every server frame starts with {"type":" (PROTOCOL.md section 3). */
+    static byte typeLetter(ByteBuf frame) {
+        int at = frame.readerIndex() + TYPE_PREFIX_LENGTH;
+        return at < frame.writerIndex() ? frame.getByte(at) : 0;
+    }
+
     void onFrame(ByteBuf frame, long nowNanos) {
-        if (contains(frame, TYPE_EVENT)) {
+        byte type = typeLetter(frame);
+        if (type == 'e') {
             long seq = number(frame, SEQ);
             long intended = number(frame, INTENDED);
             if (intended > 0) {
@@ -57,7 +63,7 @@ final class Subscriber {
             unannounced += seq - expectedNext;
             expectedNext = seq + 1;
             received++;
-        } else if (contains(frame, TYPE_OVERFLOW)) {
+        } else if (type == 'o') {
             long dropped = number(frame, DROPPED);
             long last = number(frame, LAST_DROPPED);
             announcedDrops += dropped;

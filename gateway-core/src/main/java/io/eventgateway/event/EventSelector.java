@@ -5,7 +5,6 @@ import io.eventgateway.error.ErrorCode;
 import io.eventgateway.error.GatewayException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,11 +59,10 @@ public final class EventSelector implements Predicate<Event> {
                 throw invalid("'filters' must be an object of field: value or field: [values]");
             }
             if (filters.size() > MAX_FILTER_KEYS) {
-                throw invalid("'filters' has " + filters.size() + " keys; at most " + MAX_FILTER_KEYS + " are allowed");
+                throw invalid("'filters' has " + filters.size() + " keys; at most " + MAX_FILTER_KEYS
+                    + " are allowed");
             }
-            Iterator<Map.Entry<String, JsonNode>> fields = filters.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : filters.properties()) {
                 parsedFilters.put(field.getKey(), filterValues(field.getKey(), field.getValue()));
             }
         }
@@ -76,7 +74,8 @@ public final class EventSelector implements Predicate<Event> {
                 throw invalid("'events' must be an array of event types, e.g. [\"task.status_changed\", \"stream.*\"]");
             }
             if (events.size() > MAX_EVENT_TYPES) {
-                throw invalid("'events' has " + events.size() + " entries; at most " + MAX_EVENT_TYPES + " are allowed");
+                throw invalid("'events' has " + events.size() + " entries; at most " + MAX_EVENT_TYPES
+                    + " are allowed");
             }
             for (JsonNode entry : events) {
                 if (!entry.isTextual() || entry.textValue().isEmpty()

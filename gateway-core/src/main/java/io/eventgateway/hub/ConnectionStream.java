@@ -73,14 +73,19 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
     private static final AtomicIntegerFieldUpdater<ConnectionStream> WIP =
         AtomicIntegerFieldUpdater.newUpdater(ConnectionStream.class, "wip");
     private final Runnable onCancel;
+    private final @Nullable LoopBatcher batcher;
+    private volatile int dirty;
+    private static final AtomicIntegerFieldUpdater<ConnectionStream> DIRTY =
+        AtomicIntegerFieldUpdater.newUpdater(ConnectionStream.class, "dirty");
 
-    ConnectionStream(String id, int bufferSize, Runnable onCancel) {
+    ConnectionStream(String id, int bufferSize, Runnable onCancel, @Nullable LoopBatcher batcher) {
         if (bufferSize < 1) {
             throw new IllegalArgumentException("bufferSize must be >= 1, got " + bufferSize);
         }
         this.id = Objects.requireNonNull(id, "id");
         this.bufferSize = bufferSize;
         this.onCancel = onCancel;
+        this.batcher = batcher;
     }
 
     /**
@@ -115,7 +120,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
             queue.addLast(event);
             bufferedEvents++;
         }
-        drain();
+        signal();
     }
 
     /**
@@ -132,7 +137,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
             }
             queue.addLast(message);
         }
-        drain();
+        signal();
     }
 
     /**
@@ -152,7 +157,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
             }
             queue.addLast(new ReplayBlock(source, since, onError));
         }
-        drain();
+        signal();
     }
 
     /** Completes the stream once everything queued so far has been delivered. Any thread. */
@@ -160,7 +165,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
         synchronized (this) {
             completeWhenDrained = true;
         }
-        drain();
+        signal();
     }
 
     /**
@@ -181,7 +186,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
                 ((ReplayBlock) item).cancelUpstream();
             }
         }
-        drain();
+        signal();
     }
 
     /**
@@ -339,6 +344,25 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
         }
     }
 
+    /**
+     * Gets the new items delivered: on the connection's loop, in a batch with the other connections that got
+     * items since the loop last ran (see {@link LoopBatcher}), or at once when the stream has no loop.
+     */
+    private void signal() {
+        LoopBatcher b = batcher;
+        if (b == null) {
+            drain();
+        } else if (dirty == 0 && DIRTY.compareAndSet(this, 0, 1)) {
+            b.schedule(this);
+        }
+    }
+
+    /** Called by the {@link LoopBatcher} on the connection's loop. */
+    void drainFromBatch() {
+        dirty = 0;
+        drain();
+    }
+
     private void drain() {
         if (WIP.getAndIncrement(this) != 0) {
             return;
@@ -461,7 +485,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
                 buffered.addLast(event);
                 outstanding--;
             }
-            drain();
+            signal();
         }
 
         @Override
@@ -470,7 +494,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
                 done = true;
                 error = t;
             }
-            drain();
+            signal();
         }
 
         @Override
@@ -478,7 +502,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
             synchronized (ConnectionStream.this) {
                 done = true;
             }
-            drain();
+            signal();
         }
     }
 }

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -52,6 +54,7 @@ public final class Hub implements CommitListener {
     private long closedDelivered;
     private long closedDropped;
 
+    private final Map<Executor, LoopBatcher> batchers = new ConcurrentHashMap<>();
     private volatile long headSeq;
     private volatile long published;
 
@@ -98,14 +101,28 @@ public final class Hub implements CommitListener {
     }
 
     /**
-     * Opens a connection's stream. Cancelling the stream (the connection closed) removes its subscriptions.
+     * Opens a connection's stream that is drained on the calling thread of each signal (tests, tools).
+     * Cancelling the stream (the connection closed) removes its subscriptions.
      *
      * @param connectionId the connection's id
      * @return its stream, to be subscribed once by the connection's outbound
      */
     public ConnectionStream open(String connectionId) {
+        return open(connectionId, null);
+    }
+
+    /**
+     * Opens a connection's stream that is drained on the thread that owns the connection (its Netty event
+     * loop), in batches with the loop's other connections. Cancelling the stream removes its subscriptions.
+     *
+     * @param connectionId the connection's id
+     * @param loop the connection's event loop, or null to drain on the signalling thread
+     * @return its stream, to be subscribed once by the connection's outbound
+     */
+    public ConnectionStream open(String connectionId, @Nullable Executor loop) {
+        LoopBatcher batcher = loop == null ? null : batchers.computeIfAbsent(loop, LoopBatcher::new);
         ConnectionStream[] holder = new ConnectionStream[1];
-        ConnectionStream stream = new ConnectionStream(connectionId, bufferSize, () -> close(holder[0]));
+        ConnectionStream stream = new ConnectionStream(connectionId, bufferSize, () -> close(holder[0]), batcher);
         holder[0] = stream;
         return stream;
     }

@@ -6,6 +6,7 @@ import io.eventgateway.server.config.GatewayConfig;
 import io.eventgateway.server.limit.RequestGuard;
 import io.eventgateway.server.rest.HttpRouter;
 import io.eventgateway.server.ws.WebSocketEndpoint;
+import io.netty.channel.ChannelOption;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Function;
@@ -71,6 +72,8 @@ public final class GatewayServer {
                 HttpServer server = HttpServer.create()
                     .host(config.server().host())
                     .port(config.server().port())
+                    // Small frames must leave at once: Nagle would hold them for the peer's delayed ACK.
+                    .childOption(ChannelOption.TCP_NODELAY, true)
                     .handle(router);
                 return customizer.apply(server).bind()
                     .onErrorMap(error -> StartupException.bindFailed(config.server().host(),

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -108,7 +109,9 @@ public final class WebSocketEndpoint {
         long n = total.incrementAndGet();
         String id = "c-" + Long.toHexString(n);
         String remote = remote(request.remoteAddress());
-        ConnectionStream stream = hub.open(id);
+        Executor[] loop = new Executor[1];
+        request.withConnection(connection -> loop[0] = connection.channel().eventLoop());
+        ConnectionStream stream = hub.open(id, loop[0]);
         WsSession session = new WsSession(id, stream, hub, log, config, frames, timer, remote);
         AtomicBoolean started = new AtomicBoolean();
         AtomicBoolean released = new AtomicBoolean();

@@ -1,0 +1,53 @@
+package io.eventgateway.hub;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Hands the dispatcher's work to one connection-owning thread (a Netty event loop) in batches: a stream with new
+ * items is queued here once (its dirty flag), and one task per batch drains every queued stream on that thread.
+ *
+ * <p>Why: draining a connection from the dispatcher thread makes its outbound call {@code eventLoop.execute}
+ * (a task and often an eventfd wake-up, a syscall) per connection per event. Measured with 1 topic x 1,000
+ * subscribers at 300 events/s, that capped the dispatcher at one core and 126k deliveries/s with multi-second
+ * latency (docs/BENCHMARKS.md). With one task per loop per batch the dispatcher only enqueues, and each drain
+ * runs on the loop, where reactor-netty writes directly and flushes once per drain; when the loop is busy,
+ * events accumulate per connection and go out several frames per syscall (research/performance.md section 3
+ * item 5, section 2.2 "two regimes").
+ */
+final class LoopBatcher implements Runnable {
+
+    private final Executor loop;
+    private final Queue<ConnectionStream> dirty = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    LoopBatcher(Executor loop) {
+        this.loop = loop;
+    }
+
+    /** Queues a stream whose dirty flag its caller just set; schedules a batch unless one is pending. */
+    void schedule(ConnectionStream stream) {
+        dirty.offer(stream);
+        if (scheduled.compareAndSet(false, true)) {
+            loop.execute(this);
+        }
+    }
+
+    @Override
+    public void run() {
+        for (;;) {
+            ConnectionStream stream;
+            while ((stream = dirty.poll()) != null) {
+                stream.drainFromBatch();
+            }
+            scheduled.set(false);
+            // A stream queued after the last poll but before the flag was cleared would otherwise wait for the
+            // next signal: take the batch back if anything is left.
+            if (dirty.isEmpty() || !scheduled.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+}
