@@ -35,6 +35,7 @@ public final class WsTestClient implements AutoCloseable {
     public static final Duration FRAME_TIMEOUT = Duration.ofSeconds(10);
 
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final BlockingQueue<RawFrame> rawFrames = new LinkedBlockingQueue<>();
     private final Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
     private final Sinks.One<WebSocketCloseStatus> closeStatus = Sinks.one();
     private final Disposable connection;
@@ -48,7 +49,7 @@ public final class WsTestClient implements AutoCloseable {
             .handle((in, out) -> {
                 opened.tryEmitValue(true);
                 in.receiveCloseStatus().subscribe(closeStatus::tryEmitValue);
-                Mono<Void> receive = in.receive().asString().doOnNext(text -> frames.add(parse(text))).then();
+                Mono<Void> receive = in.receiveFrames().doOnNext(this::onFrame).then();
                 Mono<Void> send = out.sendObject(outbound.asFlux()).then();
                 return Mono.when(receive, send);
             })
@@ -88,6 +89,76 @@ public final class WsTestClient implements AutoCloseable {
      */
     public static HttpClient client(int port) {
         return HttpClient.create(ConnectionProvider.newConnection()).host("127.0.0.1").port(port);
+    }
+
+    private void onFrame(WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame) {
+            frames.add(parse(((TextWebSocketFrame) frame).text()));
+            return;
+        }
+        byte[] data = new byte[frame.content().readableBytes()];
+        frame.content().getBytes(frame.content().readerIndex(), data);
+        rawFrames.add(new RawFrame(frame.getClass().getSimpleName(), data));
+    }
+
+    /**
+     * A frame that is not a text frame (pong, binary, continuation), with a copy of its data.
+     *
+     * @param kind the Netty frame class's simple name, e.g. {@code PongWebSocketFrame}
+     * @param data its application data
+     */
+    public record RawFrame(String kind, byte[] data) {
+    }
+
+    /**
+     * The next frame that is not a text frame (a protocol-level pong, for instance), or null.
+     *
+     * @param timeout the wait
+     * @return the frame or null
+     */
+    public @Nullable RawFrame pollRaw(Duration timeout) {
+        try {
+            return rawFrames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Sends a request envelope.
+     *
+     * @param type the message type
+     * @param id the request id
+     * @param payloadJson the payload JSON
+     */
+    public void request(String type, String id, String payloadJson) {
+        send("{\"type\":\"" + type + "\",\"id\":\"" + id + "\",\"payload\":" + payloadJson + "}");
+    }
+
+    /**
+     * Every frame except server heartbeats up to and including the event of a seq; fails on a timeout or on an
+     * event newer than that seq first.
+     *
+     * @param seq the seq of the last event to wait for
+     * @return the frames, the event of {@code seq} last
+     */
+    public List<JsonNode> framesThroughEvent(long seq) {
+        List<JsonNode> list = new ArrayList<>();
+        for (;;) {
+            JsonNode frame = next();
+            if (frame.path("type").asText().equals("ping")) {
+                continue;
+            }
+            list.add(frame);
+            if (frame.path("type").asText().equals("event")) {
+                long got = frame.at("/payload/seq").asLong();
+                assertThat(got).as("an event not newer than " + seq + " in " + list).isLessThanOrEqualTo(seq);
+                if (got == seq) {
+                    return list;
+                }
+            }
+        }
     }
 
     static JsonNode parse(String text) {
@@ -208,6 +279,18 @@ public final class WsTestClient implements AutoCloseable {
      */
     public @Nullable WebSocketCloseStatus closeStatus() {
         return closeStatus.asMono().block(FRAME_TIMEOUT);
+    }
+
+    /**
+     * Whether the connection ended within a wait, without failing when it did not.
+     *
+     * @param wait the longest wait
+     * @return true when it ended (with or without a close status)
+     */
+    public boolean closedWithin(Duration wait) {
+        Boolean closed = closeStatus.asMono().map(status -> true).defaultIfEmpty(true)
+            .timeout(wait, Mono.just(false)).block();
+        return Boolean.TRUE.equals(closed);
     }
 
     /**
