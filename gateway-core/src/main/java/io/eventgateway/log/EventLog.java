@@ -4,10 +4,12 @@ import io.eventgateway.event.Event;
 import io.eventgateway.event.NewEvent;
 import java.time.Clock;
 import java.time.Duration;
+import io.r2dbc.spi.ConnectionFactory;
 import java.util.List;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * The gateway's event log (PROTOCOL.md section 7 point 5): every published event is appended here, gets its
@@ -37,6 +39,25 @@ public interface EventLog extends Disposable {
      */
     static EventLog inMemory(Clock clock, long retentionEvents, Duration retentionAge, Duration idempotencyWindow) {
         return new InMemoryEventLog(clock, retentionEvents, retentionAge, idempotencyWindow);
+    }
+
+    /**
+     * Opens the durable log on an R2DBC connection factory (SQLite by default, {@code r2dbc:sqlite:PATH}): applies
+     * the schema migrations, and fails with a message naming the problem when the store cannot be used (not a
+     * database, read-only, a newer schema than this build knows).
+     *
+     * @param factory the connection factory; the log opens two connections, a writer and a reader
+     * @param clock the clock that stamps events and drives retention by age
+     * @param retentionEvents the newest events kept
+     * @param retentionAge the oldest age kept
+     * @param idempotencyWindow how long an idempotency key is remembered
+     * @param timer runs the retention tick
+     * @return the log, once open
+     */
+    static Mono<EventLog> r2dbc(ConnectionFactory factory, Clock clock, long retentionEvents,
+                                Duration retentionAge, Duration idempotencyWindow,
+                                Scheduler timer) {
+        return R2dbcEventLog.open(factory, clock, retentionEvents, retentionAge, idempotencyWindow, timer);
     }
 
     /**

@@ -2,24 +2,74 @@ package io.eventgateway.server;
 
 import io.eventgateway.log.EventLog;
 import io.eventgateway.server.config.StoreConfig;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
-/** Opens the event log that {@code store.url} names. */
+/** Opens the event log that {@code store.url} names, turning every failure into one line with the fix. */
 final class EventLogs {
 
-    /** {@code store.url} value of the in-memory log. */
-    static final String MEMORY = "memory:";
+    private static final String SQLITE_PREFIX = "r2dbc:sqlite:";
 
     private EventLogs() {
     }
 
-    static Mono<EventLog> open(StoreConfig store, Clock clock) {
+    static Mono<EventLog> open(StoreConfig store, Clock clock, Scheduler timer) {
         String url = store.url();
-        if (url.equals(MEMORY)) {
+        if (url.equals(StoreConfig.MEMORY)) {
             return Mono.just(EventLog.inMemory(clock, store.retentionEvents(), store.retentionAge(),
                 store.idempotencyWindow()));
         }
-        return Mono.error(new StartupException("store.url '" + url + "' is not supported: use memory:", null));
+        if (!url.startsWith("r2dbc:")) {
+            return Mono.error(new StartupException("store.url '" + url + "' is not supported: use memory: or an"
+                + " R2DBC URL such as r2dbc:sqlite:./data/gateway.db", null));
+        }
+        return Mono.defer(() -> {
+            createParentDirectory(url);
+            ConnectionFactory factory = ConnectionFactories.get(url);
+            return EventLog.r2dbc(factory, clock, store.retentionEvents(), store.retentionAge(),
+                store.idempotencyWindow(), timer);
+        }).onErrorMap(error -> !(error instanceof StartupException), error -> new StartupException(
+            "cannot open the event store " + url + ": " + reason(error) + "; fix the file or its permissions, or"
+                + " choose another file with --store.url=r2dbc:sqlite:PATH", error));
+    }
+
+    /** The store's directory ({@code ./data/} by default) is created on first start. */
+    private static void createParentDirectory(String url) {
+        if (!url.startsWith(SQLITE_PREFIX)) {
+            return;
+        }
+        String path = url.substring(SQLITE_PREFIX.length());
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        if (path.isEmpty() || path.startsWith(":memory:")) {
+            return;
+        }
+        Path parent = Path.of(path).toAbsolutePath().getParent();
+        if (parent == null || Files.isDirectory(parent)) {
+            return;
+        }
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new StartupException("cannot create the directory " + parent + " for the event store: "
+                + e.getMessage() + "; create it or choose another --store.url", e);
+        }
+    }
+
+    private static String reason(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.split("\n")[0];
     }
 }

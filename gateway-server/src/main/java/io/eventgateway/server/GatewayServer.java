@@ -61,7 +61,8 @@ public final class GatewayServer {
         return Mono.defer(() -> {
             Scheduler dispatcher = Schedulers.newSingle("gateway-hub", true);
             Scheduler timers = timer != null ? timer : Schedulers.parallel();
-            Mono<EventLog> opened = eventLog != null ? Mono.just(eventLog) : EventLogs.open(config.store(), clock);
+            Mono<EventLog> opened = eventLog != null ? Mono.just(eventLog)
+                : EventLogs.open(config.store(), clock, timers);
             return opened.flatMap(log -> {
                 Hub hub = Hub.create(log, config.ws().bufferSize(), config.ws().maxSubscriptions(), dispatcher);
                 RequestGuard guard = new RequestGuard(config.server().host(), config.server().allowedHosts(),

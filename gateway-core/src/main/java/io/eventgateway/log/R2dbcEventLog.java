@@ -1,0 +1,472 @@
+package io.eventgateway.log;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventgateway.event.Event;
+import io.eventgateway.event.EventCodec;
+import io.eventgateway.event.NewEvent;
+import io.eventgateway.topic.Topic;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The durable {@link EventLog} on any R2DBC database (SQLite by default): table {@code events}, appended by one
+ * writer connection with group commit, read by a second connection.
+ *
+ * <p><b>Group commit.</b> Appends are queued; one writer loop takes everything queued (up to
+ * {@link #MAX_BATCH_EVENTS}), inserts it in one transaction, commits, then acknowledges each append and hands the
+ * batch to the commit listener. While a transaction is in flight new appends accumulate, so batches grow with
+ * load and a lone append is not delayed by any linger. {@code seq} is assigned by the writer in queue order,
+ * which is commit order; the head is persisted in {@code meta} in the same transaction, so retention that
+ * empties the table never makes a later start reuse a {@code seq}.
+ *
+ * <p><b>Retention</b> runs on the same writer loop between batches, deleting at most
+ * {@link #PURGE_CHUNK} rows per transaction, so publishes never wait for a long delete.
+ *
+ * <p><b>Idempotency keys</b> are remembered in memory for {@code store.idempotency-window} and reloaded from the
+ * table at start, so a retry after a restart is still recognised.
+ */
+final class R2dbcEventLog implements EventLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(R2dbcEventLog.class);
+
+    /** The schema version this build writes; a database with a higher one is refused. */
+    static final int SCHEMA_VERSION = 1;
+    static final int MAX_BATCH_EVENTS = 2000;
+    static final int PURGE_CHUNK = 10_000;
+    static final int READ_PAGE = 512;
+
+    private static final List<String> MIGRATION_1 = List.of(
+        "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, topic TEXT NOT NULL, event_type TEXT NOT NULL,"
+            + " ts INTEGER NOT NULL, data TEXT NOT NULL, idempotency_key TEXT)",
+        "CREATE INDEX IF NOT EXISTS events_topic_seq ON events (topic, seq)",
+        "CREATE INDEX IF NOT EXISTS events_ts ON events (ts)",
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('head_seq', 0), ('purged_through', 0)");
+
+    private final Connection writer;
+    private final Connection reader;
+    private final Clock clock;
+    private final long retentionEvents;
+    private final Duration retentionAge;
+    private final Duration idempotencyWindow;
+    private final Scheduler timer;
+
+    private final Queue<PendingAppend> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Map<String, Event> idempotencyKeys = new HashMap<>();
+    private final ArrayDeque<IdempotencyEntry> idempotencyOrder = new ArrayDeque<>();
+    private final Sinks.Empty<Void> drained = Sinks.empty();
+    private final Disposable retentionTimer;
+    private volatile CommitListener listener = CommitListener.NONE;
+    private volatile long head;
+    private volatile long oldest;
+    private volatile long purgedThrough;
+    private volatile boolean closing;
+    private volatile boolean purgeDue;
+
+    private R2dbcEventLog(Connection writer, Connection reader, Clock clock, long retentionEvents,
+                          Duration retentionAge, Duration idempotencyWindow, Scheduler timer, long head,
+                          long oldest, long purgedThrough) {
+        this.writer = writer;
+        this.reader = reader;
+        this.clock = clock;
+        this.retentionEvents = retentionEvents;
+        this.retentionAge = retentionAge;
+        this.idempotencyWindow = idempotencyWindow;
+        this.timer = timer;
+        this.head = head;
+        this.oldest = oldest;
+        this.purgedThrough = purgedThrough;
+        this.retentionTimer = Flux.interval(Duration.ofSeconds(1), Duration.ofSeconds(1), timer)
+            .subscribe(tick -> {
+                purgeDue = true;
+                kick();
+            });
+    }
+
+    /**
+     * Opens the log: two connections, the migrations, the head and the recent idempotency keys.
+     *
+     * @see EventLog#r2dbc
+     */
+    static Mono<EventLog> open(ConnectionFactory factory, Clock clock, long retentionEvents, Duration retentionAge,
+                               Duration idempotencyWindow, Scheduler timer) {
+        return Mono.from(factory.create())
+            .flatMap(writer -> migrate(writer)
+                .then(Mono.from(factory.create()))
+                .flatMap(reader -> loadState(writer).flatMap(state -> {
+                    R2dbcEventLog log = new R2dbcEventLog(writer, reader, clock, retentionEvents, retentionAge,
+                        idempotencyWindow, timer, state[0], state[1], state[2]);
+                    return log.loadIdempotencyKeys().thenReturn((EventLog) log);
+                }).onErrorResume(e -> Mono.from(reader.close()).then(Mono.error(e))))
+                .onErrorResume(e -> Mono.from(writer.close()).then(Mono.error(e))));
+    }
+
+    private static Mono<Void> migrate(Connection c) {
+        return Mono.from(c.createStatement("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                .execute()).flatMap(r -> Mono.from(r.getRowsUpdated()))
+            .then(queryLong(c, "SELECT MAX(version) FROM schema_version"))
+            .flatMap(version -> {
+                if (version > SCHEMA_VERSION) {
+                    return Mono.error(new IllegalStateException("the database has schema version " + version
+                        + ", newer than this gateway knows (" + SCHEMA_VERSION + "): run a newer gateway, or"
+                        + " point store.url at another file"));
+                }
+                if (version == SCHEMA_VERSION) {
+                    return Mono.empty();
+                }
+                List<String> statements = new ArrayList<>(MIGRATION_1);
+                statements.add("INSERT INTO schema_version (version) VALUES (" + SCHEMA_VERSION + ")");
+                return Mono.from(c.beginTransaction())
+                    .thenMany(Flux.fromIterable(statements).concatMap(sql -> Flux.from(c.createStatement(sql)
+                        .execute()).flatMap(r -> r.getRowsUpdated())))
+                    .then(Mono.from(c.commitTransaction()))
+                    .doOnSuccess(v -> LOG.info("event log schema migrated to version {}", SCHEMA_VERSION))
+                    .onErrorResume(e -> Mono.from(c.rollbackTransaction()).onErrorResume(x -> Mono.empty())
+                        .then(Mono.error(e)));
+            });
+    }
+
+    /** head, oldest retained, purged through. */
+    private static Mono<long[]> loadState(Connection c) {
+        return queryLong(c, "SELECT value FROM meta WHERE key = 'head_seq'")
+            .zipWith(queryLong(c, "SELECT value FROM meta WHERE key = 'purged_through'"))
+            .flatMap(hp -> queryLong(c, "SELECT COALESCE(MAX(seq), 0) FROM events").flatMap(max ->
+                queryLong(c, "SELECT COALESCE(MIN(seq), 0) FROM events").map(min -> {
+                    long head = Math.max(hp.getT1(), max);
+                    long oldest = min == 0 ? head + 1 : min;
+                    return new long[] {head, oldest, hp.getT2()};
+                })));
+    }
+
+    private static Mono<Long> queryLong(Connection c, String sql) {
+        return Flux.from(c.createStatement(sql).execute())
+            .flatMap(r -> r.map(row -> {
+                Number n = row.get(0, Number.class);
+                return n == null ? 0L : n.longValue();
+            }))
+            .next()
+            .defaultIfEmpty(0L);
+    }
+
+    private Mono<Void> loadIdempotencyKeys() {
+        long since = clock.millis() - idempotencyWindow.toMillis();
+        return Flux.from(writer.createStatement("SELECT seq, topic, event_type, ts, data, idempotency_key FROM events"
+                + " WHERE idempotency_key IS NOT NULL AND ts >= ? ORDER BY seq").bind(0, since).execute())
+            .flatMap(r -> r.map(row -> new Object[] {toEvent(row), row.get(5, String.class)}))
+            .doOnNext(pair -> {
+                Event event = (Event) pair[0];
+                String key = (String) pair[1];
+                idempotencyKeys.put(key, event);
+                idempotencyOrder.addLast(new IdempotencyEntry(key, event.timestamp().plus(idempotencyWindow)));
+            })
+            .then();
+    }
+
+    @Override
+    public void setCommitListener(CommitListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    @Override
+    public Mono<List<Event>> append(List<NewEvent> events) {
+        return Mono.create(sink -> {
+            if (closing) {
+                sink.error(new IllegalStateException("the event log is closing"));
+                return;
+            }
+            queue.offer(new PendingAppend(events, sink));
+            kick();
+        });
+    }
+
+    /** Starts the writer loop unless it runs; it keeps running while work is queued. */
+    private void kick() {
+        if (running.compareAndSet(false, true)) {
+            writeNext();
+        }
+    }
+
+    private boolean hasWork() {
+        return !queue.isEmpty() || purgeDue;
+    }
+
+    /** One step of the writer loop: a batch of appends, or a retention chunk, then the next step. */
+    private void writeNext() {
+        List<PendingAppend> batch = new ArrayList<>();
+        int events = 0;
+        PendingAppend next;
+        while (events < MAX_BATCH_EVENTS && (next = queue.peek()) != null) {
+            if (!batch.isEmpty() && events + next.events.size() > MAX_BATCH_EVENTS) {
+                break;
+            }
+            queue.poll();
+            batch.add(next);
+            events += next.events.size();
+        }
+        Mono<Void> step;
+        if (!batch.isEmpty()) {
+            step = commit(batch);
+        } else if (purgeDue) {
+            purgeDue = false;
+            step = purge();
+        } else {
+            step = Mono.empty();
+        }
+        step.subscribe(null, error -> afterStep(), this::afterStep);
+    }
+
+    private void afterStep() {
+        if (hasWork()) {
+            writeNext();
+            return;
+        }
+        running.set(false);
+        // Work queued after the check above but before the flag was cleared would wait for the next kick.
+        if (hasWork() && running.compareAndSet(false, true)) {
+            writeNext();
+        } else if (closing && queue.isEmpty()) {
+            drained.tryEmitEmpty();
+        }
+    }
+
+    private Mono<Void> commit(List<PendingAppend> batch) {
+        Instant now = clock.instant();
+        expireIdempotencyKeys(now);
+        long seq = head;
+        List<Event> committed = new ArrayList<>();
+        List<String> newKeys = new ArrayList<>();
+        List<List<Event>> results = new ArrayList<>(batch.size());
+        Statement insert = writer.createStatement("INSERT INTO events (seq, topic, event_type, ts, data,"
+            + " idempotency_key) VALUES (?, ?, ?, ?, ?, ?)");
+        try {
+            for (PendingAppend append : batch) {
+                List<Event> result = new ArrayList<>(append.events.size());
+                for (NewEvent draft : append.events) {
+                    String key = draft.idempotencyKey();
+                    Event original = key == null ? null : idempotencyKeys.get(key);
+                    if (original != null) {
+                        result.add(original);
+                        continue;
+                    }
+                    Event event = new Event(++seq, draft.topic(), draft.eventType(), now, draft.data());
+                    if (!committed.isEmpty()) {
+                        insert.add();
+                    }
+                    insert.bind(0, event.seq()).bind(1, event.topic().value()).bind(2, event.eventType())
+                        .bind(3, now.toEpochMilli()).bind(4, EventCodec.JSON.writeValueAsString(draft.data()));
+                    if (key == null) {
+                        insert.bindNull(5, String.class);
+                    } else {
+                        insert.bind(5, key);
+                        idempotencyKeys.put(key, event);
+                        newKeys.add(key);
+                    }
+                    committed.add(event);
+                    result.add(event);
+                }
+                results.add(result);
+            }
+        } catch (JsonProcessingException e) {
+            newKeys.forEach(idempotencyKeys::remove);
+            batch.forEach(a -> a.sink.error(e));
+            return Mono.empty();
+        }
+        if (committed.isEmpty()) {
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).sink.success(results.get(i));
+            }
+            return Mono.empty();
+        }
+        long newHead = seq;
+        Mono<Void> write = Mono.from(writer.beginTransaction())
+            .then(Flux.from(insert.execute()).flatMap(r -> r.getRowsUpdated()).then())
+            .then(Flux.from(writer.createStatement("UPDATE meta SET value = ? WHERE key = 'head_seq'")
+                .bind(0, newHead).execute()).flatMap(r -> r.getRowsUpdated()).then())
+            .then(Mono.from(writer.commitTransaction()));
+        return write
+            .doOnSuccess(v -> {
+                head = newHead;
+                if (oldest > newHead) {
+                    oldest = committed.get(0).seq();
+                }
+                for (String key : newKeys) {
+                    idempotencyOrder.addLast(new IdempotencyEntry(key, now.plus(idempotencyWindow)));
+                }
+                // Subscribers hear of the events only now, after commit, and in seq order (one writer loop).
+                listener.onCommit(List.copyOf(committed));
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).sink.success(results.get(i));
+                }
+            })
+            .onErrorResume(error -> {
+                newKeys.forEach(idempotencyKeys::remove);
+                LOG.warn("event log append of {} events failed: {}", committed.size(), error.toString());
+                return Mono.from(writer.rollbackTransaction()).onErrorResume(x -> Mono.empty())
+                    .then(Mono.fromRunnable(() -> batch.forEach(a -> a.sink.error(error))));
+            });
+    }
+
+    /** Deletes at most one chunk of what retention no longer keeps. */
+    private Mono<Void> purge() {
+        long byCount = head - retentionEvents;
+        long ageCutoff = clock.millis() - retentionAge.toMillis();
+        return queryLong(writer, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE ts < " + ageCutoff)
+            .flatMap(byAge -> {
+                long target = Math.max(byCount, byAge);
+                long chunkEnd = Math.min(target, Math.max(purgedThrough, oldest - 1) + PURGE_CHUNK);
+                if (chunkEnd <= purgedThrough || chunkEnd < oldest) {
+                    return Mono.empty();
+                }
+                long end = chunkEnd;
+                return Mono.from(writer.beginTransaction())
+                    .then(Flux.from(writer.createStatement("DELETE FROM events WHERE seq <= ?").bind(0, end)
+                        .execute()).flatMap(r -> r.getRowsUpdated()).then())
+                    .then(Flux.from(writer.createStatement("UPDATE meta SET value = ? WHERE key = 'purged_through'")
+                        .bind(0, end).execute()).flatMap(r -> r.getRowsUpdated()).then())
+                    .then(Mono.from(writer.commitTransaction()))
+                    .then(queryLong(writer, "SELECT COALESCE(MIN(seq), 0) FROM events"))
+                    .doOnNext(min -> {
+                        purgedThrough = end;
+                        oldest = min == 0 ? head + 1 : min;
+                        if (end < target) {
+                            purgeDue = true;
+                        }
+                    })
+                    .then()
+                    .onErrorResume(error -> {
+                        LOG.warn("event log retention failed: {}", error.toString());
+                        return Mono.from(writer.rollbackTransaction()).onErrorResume(x -> Mono.empty());
+                    });
+            });
+    }
+
+    private void expireIdempotencyKeys(Instant now) {
+        while (!idempotencyOrder.isEmpty() && !idempotencyOrder.peekFirst().expiresAt().isAfter(now)) {
+            idempotencyKeys.remove(idempotencyOrder.pollFirst().key());
+        }
+    }
+
+    @Override
+    public Flux<Event> read(EventQuery query) {
+        return Flux.defer(() -> {
+            long until = Math.min(query.until(), head);
+            if (until <= query.since()) {
+                return Flux.empty();
+            }
+            Flux<Event> all = page(query.since(), until).filter(e -> query.matches(e.topic()));
+            return query.limit() == Long.MAX_VALUE ? all : all.take(query.limit(), true);
+        });
+    }
+
+    /** The events of (after, until], page by page: the next page is read only when this one was consumed. */
+    private Flux<Event> page(long after, long until) {
+        return Flux.from(reader.createStatement("SELECT seq, topic, event_type, ts, data FROM events"
+                    + " WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT " + READ_PAGE)
+                .bind(0, after).bind(1, until).execute())
+            .concatMap(r -> r.map(R2dbcEventLog::toEvent))
+            .collectList()
+            .flatMapMany(events -> {
+                if (events.size() < READ_PAGE) {
+                    return Flux.fromIterable(events);
+                }
+                long last = events.get(events.size() - 1).seq();
+                return Flux.fromIterable(events).concatWith(Flux.defer(() -> page(last, until)));
+            });
+    }
+
+    private static Event toEvent(Readable row) {
+        long seq = Objects.requireNonNull(row.get(0, Long.class), "seq");
+        String topic = Objects.requireNonNull(row.get(1, String.class), "topic");
+        String type = Objects.requireNonNull(row.get(2, String.class), "event_type");
+        long ts = Objects.requireNonNull(row.get(3, Long.class), "ts");
+        String data = Objects.requireNonNull(row.get(4, String.class), "data");
+        JsonNode tree;
+        try {
+            tree = EventCodec.JSON.readTree(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event " + seq + " has unreadable data: " + e.getOriginalMessage(), e);
+        }
+        return new Event(seq, Topic.parse(topic), type, Instant.ofEpochMilli(ts), (ObjectNode) tree);
+    }
+
+    @Override
+    public long headSeq() {
+        return head;
+    }
+
+    @Override
+    public long oldestSeq() {
+        return oldest;
+    }
+
+    @Override
+    public long purgedThrough() {
+        return purgedThrough;
+    }
+
+    @Override
+    public Mono<Boolean> healthy() {
+        if (closing) {
+            return Mono.just(false);
+        }
+        return queryLong(reader, "SELECT 1").map(one -> one == 1L).timeout(Duration.ofSeconds(2), timer)
+            .onErrorReturn(false);
+    }
+
+    @Override
+    public Mono<Void> disposeLater() {
+        return Mono.defer(() -> {
+            if (!closing) {
+                closing = true;
+                retentionTimer.dispose();
+                purgeDue = false;
+                if (!running.get() && queue.isEmpty()) {
+                    drained.tryEmitEmpty();
+                } else {
+                    kick();
+                }
+            }
+            return drained.asMono()
+                .timeout(Duration.ofSeconds(30), timer)
+                .onErrorResume(e -> Mono.empty())
+                .then(Mono.from(writer.close()).onErrorResume(e -> Mono.empty()))
+                .then(Mono.from(reader.close()).onErrorResume(e -> Mono.empty()));
+        });
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return closing;
+    }
+
+    private record PendingAppend(List<NewEvent> events, MonoSink<List<Event>> sink) {
+    }
+
+    private record IdempotencyEntry(String key, Instant expiresAt) {
+    }
+}
