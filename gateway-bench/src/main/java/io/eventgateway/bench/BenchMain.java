@@ -13,10 +13,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code scripts/bench SCENARIO [options]}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Load generator for the Event Gateway. Scenarios: fanout (1 topic x N subscribers).")
+    description = "Load generator for the Event Gateway. Scenarios: fanout (1 topic x N subscribers),"
+        + " publish (durable append throughput against plain sqlite-jdbc).")
 public final class BenchMain implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "the scenario: fanout")
+    @Parameters(index = "0", description = "the scenario: fanout or publish")
     String scenario;
 
     @Mixin
@@ -36,6 +37,9 @@ public final class BenchMain implements Callable<Integer> {
         Report report;
         if ("fanout".equals(scenario)) {
             report = new FanoutScenario(options).run();
+        } else if ("publish".equals(scenario)) {
+            System.out.print(new PublishScenario(options).run());
+            return 0;
         } else {
             System.err.println("error: unknown scenario '" + scenario + "'; see --help");
             return 2;

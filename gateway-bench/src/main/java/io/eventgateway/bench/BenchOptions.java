@@ -39,6 +39,20 @@ final class BenchOptions {
         description = "connections per 127.0.0.x source address before the next is used (default: ${DEFAULT-VALUE})")
     int connectionsPerSourceAddress = 20_000;
 
+    @Option(names = "--batch", description = "publish: events per REST request and per baseline JDBC batch"
+        + " (default: ${DEFAULT-VALUE})")
+    int batch = 100;
+
+    @Option(names = "--concurrency", description = "publish: REST requests in flight (default: ${DEFAULT-VALUE})")
+    int concurrency = 8;
+
+    @Option(names = "--publishers", description = "publish: WebSocket publishers (default: ${DEFAULT-VALUE})")
+    int publishers = 32;
+
+    @Option(names = "--window", description = "publish: unacknowledged publishes per WebSocket publisher"
+        + " (default: ${DEFAULT-VALUE})")
+    int window = 16;
+
     @Option(names = "--json", description = "also write the report as JSON to this file")
     String json;
 }
