@@ -4,6 +4,8 @@ import io.eventgateway.log.EventLog;
 import io.eventgateway.server.config.StoreConfig;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.eventgateway.r2dbc.sqlite.SqliteConnectionFactoryOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,11 @@ final class EventLogs {
         }
         return Mono.defer(() -> {
             createParentDirectory(url);
-            ConnectionFactory factory = ConnectionFactories.get(url);
+            // The short r2dbc:sqlite:PATH form has no "//", which ConnectionFactoryOptions.parse rejects: the driver
+            // parses its own URLs, and discovery then finds it by driver name as for any R2DBC driver.
+            ConnectionFactoryOptions options = url.startsWith(SQLITE_PREFIX)
+                ? SqliteConnectionFactoryOptions.parse(url) : ConnectionFactoryOptions.parse(url);
+            ConnectionFactory factory = ConnectionFactories.get(options);
             return EventLog.r2dbc(factory, clock, store.retentionEvents(), store.retentionAge(),
                 store.idempotencyWindow(), timer);
         }).onErrorMap(error -> !(error instanceof StartupException), error -> new StartupException(
