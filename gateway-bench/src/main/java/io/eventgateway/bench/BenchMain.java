@@ -14,10 +14,10 @@ import picocli.CommandLine.Parameters;
 /** {@code scripts/bench SCENARIO [options]}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Load generator for the Event Gateway. Scenarios: fanout (1 topic x N subscribers),"
-        + " publish (durable append throughput against plain sqlite-jdbc).")
+        + " publish (durable append throughput against plain sqlite-jdbc), replay (a reconnect storm with since).")
 public final class BenchMain implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "the scenario: fanout or publish")
+    @Parameters(index = "0", description = "the scenario: fanout, publish or replay")
     String scenario;
 
     @Mixin
@@ -37,6 +37,9 @@ public final class BenchMain implements Callable<Integer> {
         Report report;
         if ("fanout".equals(scenario)) {
             report = new FanoutScenario(options).run();
+        } else if ("replay".equals(scenario)) {
+            System.out.print(new ReplayScenario(options).run());
+            return 0;
         } else if ("publish".equals(scenario)) {
             System.out.print(new PublishScenario(options).run());
             return 0;

@@ -53,6 +53,10 @@ final class BenchOptions {
         + " (default: ${DEFAULT-VALUE})")
     int window = 16;
 
+    @Option(names = "--events", description = "replay: events each client asks for with since"
+        + " (default: ${DEFAULT-VALUE})")
+    int events = 1000;
+
     @Option(names = "--json", description = "also write the report as JSON to this file")
     String json;
 }

@@ -76,6 +76,19 @@ final class Subscriber {
         }
     }
 
+    /** The last integer in a text such as {@code {"seqs":[1,2,3]}}: the highest seq of a batch answer. */
+    static long lastNumberAfter(String text) {
+        int end = text.length() - 1;
+        while (end >= 0 && !Character.isDigit(text.charAt(end))) {
+            end--;
+        }
+        int start = end;
+        while (start > 0 && Character.isDigit(text.charAt(start - 1))) {
+            start--;
+        }
+        return end < 0 ? 0 : Long.parseLong(text.substring(start, end + 1));
+    }
+
     static boolean contains(ByteBuf buf, byte[] needle) {
         return indexOf(buf, needle) >= 0;
     }

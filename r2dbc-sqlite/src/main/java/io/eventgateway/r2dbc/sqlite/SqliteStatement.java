@@ -1,7 +1,6 @@
 package io.eventgateway.r2dbc.sqlite;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import io.eventgateway.r2dbc.sqlite.internal.Codecs;
@@ -146,7 +145,7 @@ final class SqliteStatement implements Statement {
         this.current = new Object[this.parsed.parameterCount()];
         String[] columns = this.generated;
         int rows = this.fetchSize;
-        if (toRun.stream().flatMap(Arrays::stream).anyMatch(Codecs::needsResolution)) {
+        if (needsResolution(toRun)) {
             return Flux.fromIterable(toRun)
                 .concatMap(SqliteStatement::resolve)
                 .collectList()
@@ -154,6 +153,18 @@ final class SqliteStatement implements Statement {
                     columns, rows));
         }
         return this.connection.execute(this.parsed.sql(), this.parsed.parts(), toRun, columns, rows);
+    }
+
+    /** Plain loops: this runs once per execute over every bound value, on the group-commit path. */
+    private static boolean needsResolution(List<Object[]> sets) {
+        for (int i = 0; i < sets.size(); i++) {
+            for (Object value : sets.get(i)) {
+                if (Codecs.needsResolution(value)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static reactor.core.publisher.Mono<Object[]> resolve(Object[] values) {
