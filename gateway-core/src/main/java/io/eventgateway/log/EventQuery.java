@@ -1,7 +1,11 @@
 package io.eventgateway.log;
 
+import io.eventgateway.event.Event;
+import io.eventgateway.topic.Topic;
 import io.eventgateway.topic.TopicPattern;
 import java.util.List;
+import java.util.function.BiFunction;
+import reactor.core.publisher.Flux;
 
 /**
  * A range read of the log: the retained events with {@code since < seq <= until} whose topic matches one of
@@ -31,7 +35,7 @@ public record EventQuery(long since, long until, List<TopicPattern> patterns, lo
      * @param topic the topic
      * @return true when the pattern list is empty or one pattern matches
      */
-    public boolean matches(io.eventgateway.topic.Topic topic) {
+    public boolean matches(Topic topic) {
         if (patterns.isEmpty()) {
             return true;
         }
@@ -41,5 +45,22 @@ public record EventQuery(long since, long until, List<TopicPattern> patterns, lo
             }
         }
         return false;
+    }
+
+    /**
+     * Runs this query over a log: reads the range {@code (since, min(until, head)]} in increasing seq with
+     * {@code range}, keeps the events of the patterns, and stops at the limit. Shared by every implementation.
+     *
+     * @param head the log's head
+     * @param range reads the events of {@code (from, to]} in increasing seq
+     * @return the selected events
+     */
+    public Flux<Event> select(long head, BiFunction<Long, Long, Flux<Event>> range) {
+        long to = Math.min(until, head);
+        if (to <= since) {
+            return Flux.empty();
+        }
+        Flux<Event> selected = range.apply(since, to).filter(e -> matches(e.topic()));
+        return limit == Long.MAX_VALUE ? selected : selected.take(limit, true);
     }
 }

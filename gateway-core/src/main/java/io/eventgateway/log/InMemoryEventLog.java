@@ -5,9 +5,7 @@ import io.eventgateway.event.NewEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,10 +23,8 @@ final class InMemoryEventLog implements EventLog {
     private final Clock clock;
     private final long retentionEvents;
     private final Duration retentionAge;
-    private final Duration idempotencyWindow;
     private final ConcurrentSkipListMap<Long, Event> events = new ConcurrentSkipListMap<>();
-    private final Map<String, Event> idempotencyKeys = new HashMap<>();
-    private final ArrayDeque<IdempotencyEntry> idempotencyOrder = new ArrayDeque<>();
+    private final IdempotencyKeys idempotencyKeys;
     private final Object lock = new Object();
     private volatile CommitListener listener = CommitListener.NONE;
     private volatile long head;
@@ -39,7 +35,7 @@ final class InMemoryEventLog implements EventLog {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.retentionEvents = retentionEvents;
         this.retentionAge = Objects.requireNonNull(retentionAge, "retentionAge");
-        this.idempotencyWindow = Objects.requireNonNull(idempotencyWindow, "idempotencyWindow");
+        this.idempotencyKeys = new IdempotencyKeys(Objects.requireNonNull(idempotencyWindow, "idempotencyWindow"));
     }
 
     @Override
@@ -58,13 +54,13 @@ final class InMemoryEventLog implements EventLog {
         }
         synchronized (lock) {
             Instant now = clock.instant();
-            expireIdempotencyKeys(now);
+            idempotencyKeys.expire(now);
             List<Event> result = new ArrayList<>(batch.size());
             List<Event> committed = new ArrayList<>(batch.size());
             long seq = head;
             for (NewEvent draft : batch) {
                 String key = draft.idempotencyKey();
-                Event original = key == null ? null : idempotencyKeys.get(key);
+                Event original = key == null ? null : idempotencyKeys.find(key);
                 if (original != null) {
                     result.add(original);
                     continue;
@@ -72,8 +68,7 @@ final class InMemoryEventLog implements EventLog {
                 Event event = new Event(++seq, draft.topic(), draft.eventType(), now, draft.data());
                 events.put(seq, event);
                 if (key != null) {
-                    idempotencyKeys.put(key, event);
-                    idempotencyOrder.addLast(new IdempotencyEntry(key, now.plus(idempotencyWindow)));
+                    idempotencyKeys.remember(key, event);
                 }
                 result.add(event);
                 committed.add(event);
@@ -103,23 +98,10 @@ final class InMemoryEventLog implements EventLog {
         purgedThrough = purged;
     }
 
-    private void expireIdempotencyKeys(Instant now) {
-        while (!idempotencyOrder.isEmpty() && !idempotencyOrder.peekFirst().expiresAt().isAfter(now)) {
-            idempotencyKeys.remove(idempotencyOrder.pollFirst().key());
-        }
-    }
-
     @Override
     public Flux<Event> read(EventQuery query) {
-        return Flux.defer(() -> {
-            long until = Math.min(query.until(), head);
-            if (until <= query.since()) {
-                return Flux.empty();
-            }
-            Flux<Event> range = Flux.fromIterable(events.subMap(query.since(), false, until, true).values())
-                .filter(e -> query.matches(e.topic()));
-            return query.limit() == Long.MAX_VALUE ? range : range.take(query.limit(), true);
-        });
+        return Flux.defer(() -> query.select(head,
+            (from, to) -> Flux.fromIterable(events.subMap(from, false, to, true).values())));
     }
 
     @Override
@@ -151,8 +133,5 @@ final class InMemoryEventLog implements EventLog {
     @Override
     public boolean isDisposed() {
         return disposed;
-    }
-
-    private record IdempotencyEntry(String key, Instant expiresAt) {
     }
 }

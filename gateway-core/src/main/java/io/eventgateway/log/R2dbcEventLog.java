@@ -14,9 +14,7 @@ import io.r2dbc.spi.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,8 +86,7 @@ final class R2dbcEventLog implements EventLog {
     /** Written by the writer loop only; read by any reader. */
     private final ConcurrentSkipListMap<Long, Event> recent = new ConcurrentSkipListMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
-    private final Map<String, Event> idempotencyKeys = new HashMap<>();
-    private final ArrayDeque<IdempotencyEntry> idempotencyOrder = new ArrayDeque<>();
+    private final IdempotencyKeys idempotencyKeys;
     private final Sinks.Empty<Void> drained = Sinks.empty();
     private final Disposable retentionTimer;
     private volatile CommitListener listener = CommitListener.NONE;
@@ -108,6 +105,7 @@ final class R2dbcEventLog implements EventLog {
         this.retentionEvents = retentionEvents;
         this.retentionAge = retentionAge;
         this.idempotencyWindow = idempotencyWindow;
+        this.idempotencyKeys = new IdempotencyKeys(idempotencyWindow);
         this.timer = timer;
         this.head = head;
         this.oldest = oldest;
@@ -192,8 +190,7 @@ final class R2dbcEventLog implements EventLog {
             .doOnNext(pair -> {
                 Event event = (Event) pair[0];
                 String key = (String) pair[1];
-                idempotencyKeys.put(key, event);
-                idempotencyOrder.addLast(new IdempotencyEntry(key, event.timestamp().plus(idempotencyWindow)));
+                idempotencyKeys.remember(key, event);
             })
             .then();
     }
@@ -277,7 +274,7 @@ final class R2dbcEventLog implements EventLog {
 
     private Mono<Void> commit(List<PendingAppend> batch) {
         Instant now = clock.instant();
-        expireIdempotencyKeys(now);
+        idempotencyKeys.expire(now);
         long seq = head;
         List<Event> committed = new ArrayList<>();
         List<String> newKeys = new ArrayList<>();
@@ -289,7 +286,7 @@ final class R2dbcEventLog implements EventLog {
             for (int i = 0; i < append.events.size(); i++) {
                 NewEvent draft = append.events.get(i);
                 String key = draft.idempotencyKey();
-                Event original = key == null ? null : idempotencyKeys.get(key);
+                Event original = key == null ? null : idempotencyKeys.find(key);
                 if (original != null) {
                     result.add(original);
                     continue;
@@ -304,7 +301,7 @@ final class R2dbcEventLog implements EventLog {
                     insert.bindNull(5, String.class);
                 } else {
                     insert.bind(5, key);
-                    idempotencyKeys.put(key, event);
+                    idempotencyKeys.remember(key, event);
                     newKeys.add(key);
                 }
                 committed.add(event);
@@ -336,9 +333,6 @@ final class R2dbcEventLog implements EventLog {
                 if (oldest > newHead) {
                     oldest = committed.get(0).seq();
                 }
-                for (String key : newKeys) {
-                    idempotencyOrder.addLast(new IdempotencyEntry(key, now.plus(idempotencyWindow)));
-                }
                 // Subscribers hear of the events only now, after commit, and in seq order (one writer loop).
                 listener.onCommit(List.copyOf(committed));
                 for (int i = 0; i < batch.size(); i++) {
@@ -346,7 +340,7 @@ final class R2dbcEventLog implements EventLog {
                 }
             })
             .onErrorResume(error -> {
-                newKeys.forEach(idempotencyKeys::remove);
+                newKeys.forEach(idempotencyKeys::forget);
                 LOG.warn("event log append of {} events failed: {}", committed.size(), error.toString());
                 return Mono.from(writer.rollbackTransaction()).onErrorResume(x -> Mono.empty())
                     .then(Mono.fromRunnable(() -> batch.forEach(a -> a.sink.error(error))));
@@ -388,24 +382,12 @@ final class R2dbcEventLog implements EventLog {
             });
     }
 
-    private void expireIdempotencyKeys(Instant now) {
-        while (!idempotencyOrder.isEmpty() && !idempotencyOrder.peekFirst().expiresAt().isAfter(now)) {
-            idempotencyKeys.remove(idempotencyOrder.pollFirst().key());
-        }
-    }
-
     @Override
     public Flux<Event> read(EventQuery query) {
-        return Flux.defer(() -> {
-            long until = Math.min(query.until(), head);
-            if (until <= query.since()) {
-                return Flux.empty();
-            }
-            List<Event> cached = cached(query.since(), until);
-            Flux<Event> rows = cached != null ? Flux.fromIterable(cached) : page(query.since(), until);
-            Flux<Event> all = rows.filter(e -> query.matches(e.topic()));
-            return query.limit() == Long.MAX_VALUE ? all : all.take(query.limit(), true);
-        });
+        return Flux.defer(() -> query.select(head, (from, to) -> {
+            List<Event> cached = cached(from, to);
+            return cached != null ? Flux.fromIterable(cached) : page(from, to);
+        }));
     }
 
     /**
@@ -505,8 +487,5 @@ final class R2dbcEventLog implements EventLog {
     }
 
     private record PendingAppend(List<NewEvent> events, String[] data, MonoSink<List<Event>> sink) {
-    }
-
-    private record IdempotencyEntry(String key, Instant expiresAt) {
     }
 }
