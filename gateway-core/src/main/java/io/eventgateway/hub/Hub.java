@@ -8,6 +8,7 @@ import io.eventgateway.log.EventLog;
 import io.eventgateway.log.EventQuery;
 import io.eventgateway.topic.PatternIndex;
 import io.eventgateway.topic.TopicPattern;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -58,7 +60,10 @@ public final class Hub implements CommitListener {
     private volatile long headSeq;
     private volatile long published;
 
-    private Hub(EventLog log, int bufferSize, int maxSubscriptions, Scheduler dispatcher) {
+    private final long writeDelayNanos;
+
+    private Hub(EventLog log, int bufferSize, int maxSubscriptions, Scheduler dispatcher, Duration writeDelay) {
+        this.writeDelayNanos = writeDelay.toNanos();
         this.log = Objects.requireNonNull(log, "log");
         this.bufferSize = bufferSize;
         this.maxSubscriptions = maxSubscriptions;
@@ -76,7 +81,23 @@ public final class Hub implements CommitListener {
      * @return the hub
      */
     public static Hub create(EventLog log, int bufferSize, int maxSubscriptions, Scheduler dispatcher) {
-        Hub hub = new Hub(log, bufferSize, maxSubscriptions, dispatcher);
+        return create(log, bufferSize, maxSubscriptions, dispatcher, Duration.ZERO);
+    }
+
+    /**
+     * Creates a hub with a write delay and registers it as the log's commit listener.
+     *
+     * @param log the event log whose committed batches it dispatches
+     * @param bufferSize {@code ws.buffer-size}: live events buffered per connection (default 1000)
+     * @param maxSubscriptions {@code ws.max-subscriptions}: active patterns per connection (default 50)
+     * @param dispatcher a single-threaded scheduler, the hub's dispatcher thread
+     * @param writeDelay {@code ws.write-delay}: how long a connection's loop gathers events before writing them
+     *     (default 0: at once)
+     * @return the hub
+     */
+    public static Hub create(EventLog log, int bufferSize, int maxSubscriptions, Scheduler dispatcher,
+                             Duration writeDelay) {
+        Hub hub = new Hub(log, bufferSize, maxSubscriptions, dispatcher, writeDelay);
         log.setCommitListener(hub);
         return hub;
     }
@@ -120,7 +141,8 @@ public final class Hub implements CommitListener {
      * @return its stream, to be subscribed once by the connection's outbound
      */
     public ConnectionStream open(String connectionId, @Nullable Executor loop) {
-        LoopBatcher batcher = loop == null ? null : batchers.computeIfAbsent(loop, LoopBatcher::new);
+        LoopBatcher batcher = loop == null ? null
+            : batchers.computeIfAbsent(loop, l -> new LoopBatcher(l, writeDelayNanos));
         ConnectionStream[] holder = new ConnectionStream[1];
         ConnectionStream stream = new ConnectionStream(connectionId, bufferSize, () -> close(holder[0]), batcher);
         holder[0] = stream;
@@ -260,15 +282,19 @@ public final class Hub implements CommitListener {
     }
 
     private void close(ConnectionStream stream) {
-        dispatcher.schedule(() -> {
-            for (PatternSubscription subscription : stream.subscriptions.values()) {
-                detach(subscription);
-            }
-            stream.subscriptions.clear();
-            stream.subscriptionsChanged();
-            closedDelivered += stream.delivered();
-            closedDropped += stream.dropped();
-        });
+        try {
+            dispatcher.schedule(() -> {
+                for (PatternSubscription subscription : stream.subscriptions.values()) {
+                    detach(subscription);
+                }
+                stream.subscriptions.clear();
+                stream.subscriptionsChanged();
+                closedDelivered += stream.delivered();
+                closedDropped += stream.dropped();
+            });
+        } catch (RejectedExecutionException e) {
+            // The hub has shut down: there are no subscriptions left to remove.
+        }
     }
 
     /**

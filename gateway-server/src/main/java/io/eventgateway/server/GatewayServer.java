@@ -64,7 +64,8 @@ public final class GatewayServer {
             Mono<EventLog> opened = eventLog != null ? Mono.just(eventLog)
                 : EventLogs.open(config.store(), clock, timers);
             return opened.flatMap(log -> {
-                Hub hub = Hub.create(log, config.ws().bufferSize(), config.ws().maxSubscriptions(), dispatcher);
+                Hub hub = Hub.create(log, config.ws().bufferSize(), config.ws().maxSubscriptions(), dispatcher,
+                    config.ws().writeDelay());
                 RequestGuard guard = new RequestGuard(config.server().host(), config.server().allowedHosts(),
                     config.ws().allowedOrigins());
                 WebSocketEndpoint ws = new WebSocketEndpoint(hub, log, config.ws(),

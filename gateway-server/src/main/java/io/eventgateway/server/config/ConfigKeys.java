@@ -2,79 +2,88 @@ package io.eventgateway.server.config;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
-/** Every configuration key, typed, with its default and description: the table {@code --help} prints. */
+/**
+ * Every configuration key as a typed constant, with its default and description: the table {@code --help} prints,
+ * in {@link #all()}'s order. The defaults shown here are text for people; the values themselves come from
+ * {@link GatewayConfig#defaults()} (a test keeps the two equal).
+ */
 public final class ConfigKeys {
 
-    /** {@code server.host}. */
+    /** {@code server.host}, default {@code 127.0.0.1}: the address to listen on. */
     public static final ConfigKey SERVER_HOST = new ConfigKey("server.host", ConfigKey.Type.STRING, "127.0.0.1",
         "address to listen on (HTTP and WebSocket share it)",
         (c, v) -> c.withServer(c.server().withHost((String) v)));
-    /** {@code server.port}. */
+    /** {@code server.port}, default {@code 9090}; 0 picks a free port. */
     public static final ConfigKey SERVER_PORT = new ConfigKey("server.port", ConfigKey.Type.INT, "9090",
-        "port to listen on; 0 picks a free one",
+        "port to listen on, 0 to 65535; 0 picks a free one",
         (c, v) -> c.withServer(c.server().withPort((Integer) v)));
-    /** {@code server.max-connections}. */
+    /** {@code server.max-connections}, default 10 000 open WebSockets. */
     public static final ConfigKey SERVER_MAX_CONNECTIONS = new ConfigKey("server.max-connections",
         ConfigKey.Type.INT, "10000", "open WebSockets; more upgrades are answered 503",
         (c, v) -> c.withServer(c.server().withMaxConnections((Integer) v)));
-    /** {@code server.allowed-hosts}. */
+    /** {@code server.allowed-hosts}, default empty: loopback {@code Host} names only while bound to loopback. */
     public static final ConfigKey SERVER_ALLOWED_HOSTS = new ConfigKey("server.allowed-hosts",
         ConfigKey.Type.LIST, "(loopback only)", "Host header names accepted besides loopback ones; * = any",
         (c, v) -> c.withServer(c.server().withAllowedHosts(strings(v))));
-    /** {@code server.shutdown-timeout}. */
+    /** {@code server.shutdown-timeout}, default 10 s. */
     public static final ConfigKey SERVER_SHUTDOWN_TIMEOUT = new ConfigKey("server.shutdown-timeout",
         ConfigKey.Type.DURATION, "10s", "how long shutdown waits for WebSockets to close",
         (c, v) -> c.withServer(c.server().withShutdownTimeout((Duration) v)));
-    /** {@code ws.buffer-size}. */
+    /** {@code ws.buffer-size}, default 1000 events per connection. */
     public static final ConfigKey WS_BUFFER_SIZE = new ConfigKey("ws.buffer-size", ConfigKey.Type.INT, "1000",
         "events buffered per slow connection before the oldest are dropped and announced",
         (c, v) -> c.withWs(c.ws().withBufferSize((Integer) v)));
-    /** {@code ws.max-subscriptions}. */
+    /** {@code ws.max-subscriptions}, default 50 active patterns per connection. */
     public static final ConfigKey WS_MAX_SUBSCRIPTIONS = new ConfigKey("ws.max-subscriptions", ConfigKey.Type.INT,
         "50", "active patterns per connection",
         (c, v) -> c.withWs(c.ws().withMaxSubscriptions((Integer) v)));
-    /** {@code ws.heartbeat-interval}. */
+    /** {@code ws.heartbeat-interval}, default 30 s. */
     public static final ConfigKey WS_HEARTBEAT_INTERVAL = new ConfigKey("ws.heartbeat-interval",
         ConfigKey.Type.DURATION, "30s", "time between the server's ping messages",
         (c, v) -> c.withWs(c.ws().withHeartbeatInterval((Duration) v)));
-    /** {@code ws.idle-timeout}. */
+    /** {@code ws.idle-timeout}, default 60 s. */
     public static final ConfigKey WS_IDLE_TIMEOUT = new ConfigKey("ws.idle-timeout", ConfigKey.Type.DURATION,
         "60s", "silence from a client before close 4001",
         (c, v) -> c.withWs(c.ws().withIdleTimeout((Duration) v)));
-    /** {@code ws.max-message-bytes}. */
+    /** {@code ws.max-message-bytes}, default 65 536. */
     public static final ConfigKey WS_MAX_MESSAGE_BYTES = new ConfigKey("ws.max-message-bytes", ConfigKey.Type.INT,
         "65536", "largest client message (after reassembly); larger closes 1009",
         (c, v) -> c.withWs(c.ws().withMaxMessageBytes((Integer) v)));
-    /** {@code ws.rate-limit}. */
+    /** {@code ws.rate-limit}, default 1000 messages per second; {@link WsConfig#NO_RATE_LIMIT} turns it off. */
     public static final ConfigKey WS_RATE_LIMIT = new ConfigKey("ws.rate-limit", ConfigKey.Type.INT, "1000",
         "inbound messages per second per connection; 0 = no limit",
         (c, v) -> c.withWs(c.ws().withRateLimit((Integer) v)));
-    /** {@code ws.rate-burst}. */
+    /** {@code ws.rate-burst}, default 2000 messages. */
     public static final ConfigKey WS_RATE_BURST = new ConfigKey("ws.rate-burst", ConfigKey.Type.INT, "2000",
         "inbound messages a connection may send at once",
         (c, v) -> c.withWs(c.ws().withRateBurst((Integer) v)));
-    /** {@code ws.allowed-origins}. */
+    /** {@code ws.allowed-origins}, default empty: an {@code Origin} of the request's own host only. */
     public static final ConfigKey WS_ALLOWED_ORIGINS = new ConfigKey("ws.allowed-origins", ConfigKey.Type.LIST,
         "(same host only)", "Origins allowed to open a WebSocket (scheme://host[:port]); * = any",
         (c, v) -> c.withWs(c.ws().withAllowedOrigins(strings(v))));
-    /** {@code ws.compression}. */
+    /** {@code ws.compression}, default false. */
     public static final ConfigKey WS_COMPRESSION = new ConfigKey("ws.compression", ConfigKey.Type.BOOLEAN, "false",
         "negotiate permessage-deflate (costs about 2x CPU)",
         (c, v) -> c.withWs(c.ws().withCompression((Boolean) v)));
-    /** {@code store.url}. */
+    /** {@code ws.write-delay}, default 0 ms: write at once. */
+    public static final ConfigKey WS_WRITE_DELAY = new ConfigKey("ws.write-delay", ConfigKey.Type.DURATION, "0ms",
+        "how long a connection's loop gathers events before writing (fewer writes under heavy fan-out)",
+        (c, v) -> c.withWs(c.ws().withWriteDelay((Duration) v)));
+    /** {@code store.url}, default {@code r2dbc:sqlite:./data/gateway.db}; {@link StoreConfig#MEMORY} in memory. */
     public static final ConfigKey STORE_URL = new ConfigKey("store.url", ConfigKey.Type.STRING,
         "r2dbc:sqlite:./data/gateway.db", "the event log; memory: keeps it in memory only",
         (c, v) -> c.withStore(c.store().withUrl((String) v)));
-    /** {@code store.retention-events}. */
+    /** {@code store.retention-events}, default 1 000 000 newest events. */
     public static final ConfigKey STORE_RETENTION_EVENTS = new ConfigKey("store.retention-events",
         ConfigKey.Type.LONG, "1000000", "newest events kept in the log",
         (c, v) -> c.withStore(c.store().withRetentionEvents((Long) v)));
-    /** {@code store.retention-age}. */
+    /** {@code store.retention-age}, default 7 days. */
     public static final ConfigKey STORE_RETENTION_AGE = new ConfigKey("store.retention-age",
         ConfigKey.Type.DURATION, "7d", "oldest events kept in the log",
         (c, v) -> c.withStore(c.store().withRetentionAge((Duration) v)));
-    /** {@code store.idempotency-window}. */
+    /** {@code store.idempotency-window}, default 5 minutes. */
     public static final ConfigKey STORE_IDEMPOTENCY_WINDOW = new ConfigKey("store.idempotency-window",
         ConfigKey.Type.DURATION, "5m", "how long a publish idempotencyKey is remembered",
         (c, v) -> c.withStore(c.store().withIdempotencyWindow((Duration) v)));
@@ -82,18 +91,33 @@ public final class ConfigKeys {
     private static final List<ConfigKey> ALL = List.of(SERVER_HOST, SERVER_PORT, SERVER_MAX_CONNECTIONS,
         SERVER_ALLOWED_HOSTS, SERVER_SHUTDOWN_TIMEOUT, WS_BUFFER_SIZE, WS_MAX_SUBSCRIPTIONS, WS_HEARTBEAT_INTERVAL,
         WS_IDLE_TIMEOUT, WS_MAX_MESSAGE_BYTES, WS_RATE_LIMIT, WS_RATE_BURST, WS_ALLOWED_ORIGINS, WS_COMPRESSION,
-        STORE_URL, STORE_RETENTION_EVENTS, STORE_RETENTION_AGE, STORE_IDEMPOTENCY_WINDOW);
+        WS_WRITE_DELAY, STORE_URL, STORE_RETENTION_EVENTS, STORE_RETENTION_AGE, STORE_IDEMPOTENCY_WINDOW);
 
     private ConfigKeys() {
     }
 
     /**
-     * Every key, in the order {@code --help} lists them.
+     * Every key, in the order {@code --help} lists them: {@code server.*}, {@code ws.*}, {@code store.*}.
      *
-     * @return the keys
+     * @return the keys, immutable
      */
     public static List<ConfigKey> all() {
         return ALL;
+    }
+
+    /**
+     * The key of a name.
+     *
+     * @param name e.g. {@code ws.buffer-size}
+     * @return the key, or null when no key has that name
+     */
+    public static @Nullable ConfigKey find(String name) {
+        for (ConfigKey key : ALL) {
+            if (key.name().equals(name)) {
+                return key;
+            }
+        }
+        return null;
     }
 
     @SuppressWarnings("unchecked")

@@ -4,25 +4,26 @@ import java.util.Objects;
 
 /**
  * The whole configuration: one immutable tree whose {@link #defaults()} are the single source of PROTOCOL.md's
- * defaults. {@code withXxx} returns a copy.
+ * defaults. {@code withXxx} returns a copy (reactor-netty's copy-on-write); {@link ConfigLoader} builds one from a
+ * YAML file, the environment and flags.
  *
- * @param server {@code server.*}
- * @param ws {@code ws.*}
- * @param store {@code store.*}
+ * @param server {@code server.*}, default {@link ServerConfig#defaults()}
+ * @param ws {@code ws.*}, default {@link WsConfig#defaults()}
+ * @param store {@code store.*}, default {@link StoreConfig#defaults()}
  */
 public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store) {
 
-    /** Rejects missing parts. */
+    /** Rejects missing parts; each part has validated its own keys already. */
     public GatewayConfig {
-        Objects.requireNonNull(server, "server");
-        Objects.requireNonNull(ws, "ws");
-        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(server, "server must not be null");
+        Objects.requireNonNull(ws, "ws must not be null");
+        Objects.requireNonNull(store, "store must not be null");
     }
 
     /**
-     * The defaults of PROTOCOL.md and ARCHITECTURE.md.
+     * The defaults of PROTOCOL.md and ARCHITECTURE.md "Configuration".
      *
-     * @return the default configuration
+     * @return {@link ServerConfig#defaults()}, {@link WsConfig#defaults()} and {@link StoreConfig#defaults()}
      */
     public static GatewayConfig defaults() {
         return new GatewayConfig(ServerConfig.defaults(), WsConfig.defaults(), StoreConfig.defaults());
@@ -31,30 +32,30 @@ public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store)
     /**
      * A copy with other server settings.
      *
-     * @param value the settings
+     * @param server the settings
      * @return the copy
      */
-    public GatewayConfig withServer(ServerConfig value) {
-        return new GatewayConfig(value, ws, store);
+    public GatewayConfig withServer(ServerConfig server) {
+        return new GatewayConfig(server, ws, store);
     }
 
     /**
      * A copy with other WebSocket settings.
      *
-     * @param value the settings
+     * @param ws the settings
      * @return the copy
      */
-    public GatewayConfig withWs(WsConfig value) {
-        return new GatewayConfig(server, value, store);
+    public GatewayConfig withWs(WsConfig ws) {
+        return new GatewayConfig(server, ws, store);
     }
 
     /**
      * A copy with other store settings.
      *
-     * @param value the settings
+     * @param store the settings
      * @return the copy
      */
-    public GatewayConfig withStore(StoreConfig value) {
-        return new GatewayConfig(server, ws, value);
+    public GatewayConfig withStore(StoreConfig store) {
+        return new GatewayConfig(server, ws, store);
     }
 }

@@ -2,89 +2,91 @@ package io.eventgateway.server.config;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
- * {@code server.*}: where the gateway listens and how many connections it takes.
+ * {@code server.*}: where the gateway listens, how many connections it takes, and which {@code Host} names it
+ * answers (PROTOCOL.md sections 1 and 6).
  *
- * @param host {@code server.host}, default {@code 127.0.0.1}
- * @param port {@code server.port}, default {@code 9090}; 0 picks a free port
- * @param maxConnections {@code server.max-connections}, default 10 000 open WebSockets; more are answered 503
- * @param allowedHosts {@code server.allowed-hosts}, default empty: while bound to loopback only loopback
- *     {@code Host} names and addresses; {@code *} = any
- * @param shutdownTimeout {@code server.shutdown-timeout}, default 10 s: how long shutdown waits for connections
+ * @param host {@code server.host}, default {@code 127.0.0.1}; must not be empty
+ * @param port {@code server.port}, default {@code 9090}; 0 to 65535, where {@link #ANY_PORT} picks a free port
+ * @param maxConnections {@code server.max-connections}, default 10 000 open WebSockets (1 to 10 000 000); more
+ *     upgrades are answered 503
+ * @param allowedHosts {@code server.allowed-hosts}, default empty: while bound to a loopback address only loopback
+ *     {@code Host} names and addresses are answered (a DNS-rebinding defence); {@code *} = any
+ * @param shutdownTimeout {@code server.shutdown-timeout}, default 10 s (positive): how long shutdown waits for
+ *     connections to close
  */
 public record ServerConfig(String host, int port, int maxConnections, List<String> allowedHosts,
                            Duration shutdownTimeout) {
 
+    /** {@code server.port} value that binds any free port (tests use it). */
+    public static final int ANY_PORT = 0;
+
     /** Validates every component, naming its key. */
     public ServerConfig {
-        Objects.requireNonNull(host, "server.host must not be null");
-        if (host.isBlank()) {
-            throw new IllegalArgumentException("server.host must not be empty");
-        }
-        Checks.range("server.port", port, 0, 65535);
+        Checks.notBlank("server.host", host);
+        Checks.range("server.port", port, ANY_PORT, 65_535);
         Checks.range("server.max-connections", maxConnections, 1, 10_000_000);
-        allowedHosts = List.copyOf(Objects.requireNonNull(allowedHosts, "server.allowed-hosts must not be null"));
+        allowedHosts = Checks.strings("server.allowed-hosts", allowedHosts);
         Checks.positive("server.shutdown-timeout", shutdownTimeout);
     }
 
     /**
      * The defaults of PROTOCOL.md.
      *
-     * @return {@code 127.0.0.1:9090}, 10 000 connections, loopback hosts, 10 s
+     * @return {@code 127.0.0.1:9090}, 10 000 connections, loopback {@code Host} names only, 10 s shutdown
      */
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 9090, 10_000, List.of(), Duration.ofSeconds(10));
     }
 
     /**
-     * A copy with another host.
+     * A copy with another bind address.
      *
-     * @param value the host
+     * @param host the address or name, default {@code 127.0.0.1}
      * @return the copy
      */
-    public ServerConfig withHost(String value) {
-        return new ServerConfig(value, port, maxConnections, allowedHosts, shutdownTimeout);
+    public ServerConfig withHost(String host) {
+        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout);
     }
 
     /**
      * A copy with another port.
      *
-     * @param value the port
+     * @param port the port, default 9090; {@link #ANY_PORT} picks a free one
      * @return the copy
      */
-    public ServerConfig withPort(int value) {
-        return new ServerConfig(host, value, maxConnections, allowedHosts, shutdownTimeout);
+    public ServerConfig withPort(int port) {
+        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout);
     }
 
     /**
      * A copy with another connection limit.
      *
-     * @param value the limit
+     * @param maxConnections open WebSockets, default 10 000
      * @return the copy
      */
-    public ServerConfig withMaxConnections(int value) {
-        return new ServerConfig(host, port, value, allowedHosts, shutdownTimeout);
+    public ServerConfig withMaxConnections(int maxConnections) {
+        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout);
     }
 
     /**
-     * A copy with other allowed hosts.
+     * A copy with other allowed {@code Host} names.
      *
-     * @param value the hosts
+     * @param allowedHosts the names, default empty (loopback only); {@code *} = any
      * @return the copy
      */
-    public ServerConfig withAllowedHosts(List<String> value) {
-        return new ServerConfig(host, port, maxConnections, value, shutdownTimeout);
+    public ServerConfig withAllowedHosts(List<String> allowedHosts) {
+        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout);
     }
 
     /**
      * A copy with another shutdown timeout.
      *
-     * @param value the timeout
+     * @param shutdownTimeout the timeout, default 10 s
      * @return the copy
      */
-    public ServerConfig withShutdownTimeout(Duration value) {
-        return new ServerConfig(host, port, maxConnections, allowedHosts, value);
+    public ServerConfig withShutdownTimeout(Duration shutdownTimeout) {
+        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout);
     }
 }

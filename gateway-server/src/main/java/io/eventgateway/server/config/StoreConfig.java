@@ -1,16 +1,15 @@
 package io.eventgateway.server.config;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
- * {@code store.*}: the event log.
+ * {@code store.*}: the event log, its retention (PROTOCOL.md section 7) and the publish idempotency window.
  *
  * @param url {@code store.url}, default {@code r2dbc:sqlite:./data/gateway.db}; {@link #MEMORY} keeps the log in
- *     memory (nothing survives a restart)
- * @param retentionEvents {@code store.retention-events}, default 1 000 000 newest events kept
- * @param retentionAge {@code store.retention-age}, default 7 days
- * @param idempotencyWindow {@code store.idempotency-window}, default 5 minutes
+ *     memory (nothing survives a restart); must not be empty
+ * @param retentionEvents {@code store.retention-events}, default 1 000 000 newest events kept (at least 1)
+ * @param retentionAge {@code store.retention-age}, default 7 days (positive)
+ * @param idempotencyWindow {@code store.idempotency-window}, default 5 minutes (positive)
  */
 public record StoreConfig(String url, long retentionEvents, Duration retentionAge, Duration idempotencyWindow) {
 
@@ -19,11 +18,8 @@ public record StoreConfig(String url, long retentionEvents, Duration retentionAg
 
     /** Validates every component, naming its key. */
     public StoreConfig {
-        Objects.requireNonNull(url, "store.url must not be null");
-        if (url.isBlank()) {
-            throw new IllegalArgumentException("store.url must not be empty");
-        }
-        Checks.range("store.retention-events", retentionEvents, 1, Long.MAX_VALUE);
+        Checks.notBlank("store.url", url);
+        Checks.atLeast("store.retention-events", retentionEvents, 1);
         Checks.positive("store.retention-age", retentionAge);
         Checks.positive("store.idempotency-window", idempotencyWindow);
     }
@@ -31,7 +27,7 @@ public record StoreConfig(String url, long retentionEvents, Duration retentionAg
     /**
      * The defaults of PROTOCOL.md.
      *
-     * @return SQLite in {@code ./data/}, 1 000 000 events or 7 days, 5 minutes
+     * @return SQLite in {@code ./data/gateway.db}, the newest 1 000 000 events or 7 days, a 5 minute window
      */
     public static StoreConfig defaults() {
         return new StoreConfig("r2dbc:sqlite:./data/gateway.db", 1_000_000, Duration.ofDays(7),
@@ -41,40 +37,40 @@ public record StoreConfig(String url, long retentionEvents, Duration retentionAg
     /**
      * A copy with another URL.
      *
-     * @param value the URL
+     * @param url the URL, default {@code r2dbc:sqlite:./data/gateway.db}; {@link #MEMORY} for the in-memory log
      * @return the copy
      */
-    public StoreConfig withUrl(String value) {
-        return new StoreConfig(value, retentionEvents, retentionAge, idempotencyWindow);
+    public StoreConfig withUrl(String url) {
+        return new StoreConfig(url, retentionEvents, retentionAge, idempotencyWindow);
     }
 
     /**
      * A copy with another count retention.
      *
-     * @param value the newest events kept
+     * @param retentionEvents the newest events kept, default 1 000 000
      * @return the copy
      */
-    public StoreConfig withRetentionEvents(long value) {
-        return new StoreConfig(url, value, retentionAge, idempotencyWindow);
+    public StoreConfig withRetentionEvents(long retentionEvents) {
+        return new StoreConfig(url, retentionEvents, retentionAge, idempotencyWindow);
     }
 
     /**
      * A copy with another age retention.
      *
-     * @param value the oldest age kept
+     * @param retentionAge the oldest age kept, default 7 days
      * @return the copy
      */
-    public StoreConfig withRetentionAge(Duration value) {
-        return new StoreConfig(url, retentionEvents, value, idempotencyWindow);
+    public StoreConfig withRetentionAge(Duration retentionAge) {
+        return new StoreConfig(url, retentionEvents, retentionAge, idempotencyWindow);
     }
 
     /**
      * A copy with another idempotency window.
      *
-     * @param value the window
+     * @param idempotencyWindow how long a publish {@code idempotencyKey} is remembered, default 5 minutes
      * @return the copy
      */
-    public StoreConfig withIdempotencyWindow(Duration value) {
-        return new StoreConfig(url, retentionEvents, retentionAge, value);
+    public StoreConfig withIdempotencyWindow(Duration idempotencyWindow) {
+        return new StoreConfig(url, retentionEvents, retentionAge, idempotencyWindow);
     }
 }

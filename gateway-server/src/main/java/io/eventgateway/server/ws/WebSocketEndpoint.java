@@ -47,7 +47,8 @@ public final class WebSocketEndpoint {
     private final Set<WsSession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong total = new AtomicLong();
-    private final Sinks.Many<Integer> activeChanges = Sinks.many().replay().latest();
+    /** Completed when shutting down and the last connection was released. */
+    private final Sinks.Empty<Void> allClosed = Sinks.empty();
     private volatile boolean shuttingDown;
 
     /**
@@ -75,7 +76,6 @@ public final class WebSocketEndpoint {
             .handlePing(true)
             .compress(config.compression())
             .build();
-        activeChanges.tryEmitNext(0);
     }
 
     /**
@@ -119,7 +119,9 @@ public final class WebSocketEndpoint {
             if (released.compareAndSet(false, true)) {
                 sessions.remove(session);
                 session.stream().cancel();
-                activeChanges.tryEmitNext(active.decrementAndGet());
+                if (active.decrementAndGet() == 0 && shuttingDown) {
+                    allClosed.tryEmitEmpty();
+                }
             }
         };
         return response.sendWebsocket((in, out) -> {
@@ -187,8 +189,11 @@ public final class WebSocketEndpoint {
             for (WsSession session : sessions) {
                 session.close(CloseCode.GOING_AWAY);
             }
-            return activeChanges.asFlux().filter(n -> n == 0).next().then()
-                .timeout(timeout, Mono.empty());
+            // A connection still upgrading is counted in "active"; its handler sees shuttingDown and closes too.
+            if (active.get() == 0) {
+                allClosed.tryEmitEmpty();
+            }
+            return allClosed.asMono().timeout(timeout, Mono.empty());
         });
     }
 
