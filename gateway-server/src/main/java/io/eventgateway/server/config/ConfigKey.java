@@ -87,11 +87,15 @@ public record ConfigKey(String name, Type type, String defaultText, String descr
     }
 
     /**
-     * A valid value to show in error messages: the default when it is a value, else a sample of the type.
+     * A valid value to show in error messages: the default when it is a value, {@code true} for a boolean (whose
+     * default is false), a sample for a list.
      *
      * @return e.g. {@code 1000}
      */
     public String example() {
+        if (type == Type.BOOLEAN) {
+            return "true";
+        }
         if (type == Type.LIST) {
             return name.contains("origins") ? "https://app.example.com" : "gateway.example.com";
         }

@@ -1,0 +1,96 @@
+package io.eventgateway.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventgateway.topic.Topic;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@link EventCodec} and {@link Event#frame()}: the {@code event} frame of PROTOCOL.md section 5. */
+final class EventCodecTest {
+
+    private static Event sampleEvent(Instant at) {
+        ObjectNode data = EventCodec.JSON.createObjectNode();
+        data.put("streamId", "Stream-A");
+        data.put("progressPercentage", 50.0);
+        data.putObject("nested").put("text", "h\u00e9llo \"quoted\"\n");
+        data.putArray("list").add(1).add("two");
+        return new Event(1051, Topic.parse("stream:Stream-A"), "stream.progress", at, data);
+    }
+
+    @Test
+    void eventFrameParsesBackToTypeTimestampAndPayload() throws IOException {
+        Event event = sampleEvent(Instant.parse("2026-01-08T12:34:56Z"));
+
+        JsonNode frame = EventCodec.JSON.readTree(event.frame().bytes());
+
+        assertThat(frame.size()).isEqualTo(3);
+        assertThat(frame.get("type").textValue()).isEqualTo("event");
+        assertThat(frame.get("timestamp").textValue()).isEqualTo("2026-01-08T12:34:56.000Z");
+        JsonNode payload = frame.get("payload");
+        assertThat(payload.size()).isEqualTo(4);
+        assertThat(payload.get("seq").isIntegralNumber()).isTrue();
+        assertThat(payload.get("seq").longValue()).isEqualTo(1051L);
+        assertThat(payload.get("topic").textValue()).isEqualTo("stream:Stream-A");
+        assertThat(payload.get("eventType").textValue()).isEqualTo("stream.progress");
+        assertThat(payload.get("data")).isEqualTo(event.data());
+        assertThat(payload.get("data").get("nested").get("text").textValue()).isEqualTo("h\u00e9llo \"quoted\"\n");
+    }
+
+    @Test
+    void frameIsValidUtf8AndItsLengthIsTheByteCount() {
+        Event event = sampleEvent(Instant.EPOCH);
+        EncodedFrame frame = event.frame();
+
+        assertThat(frame.length()).isEqualTo(frame.bytes().length);
+        assertThat(frame.toString()).isEqualTo(new String(frame.bytes(), StandardCharsets.UTF_8))
+            .startsWith("{\"type\":\"event\"");
+    }
+
+    @Test
+    void frameIsEncodedOnceAndSharedAcrossCalls() {
+        Event event = sampleEvent(Instant.EPOCH);
+
+        EncodedFrame first = event.frame();
+
+        assertThat(event.frame()).isSameAs(first);
+        assertThat(first.bytes()).isEqualTo(EventCodec.encodeEventFrame(event).bytes());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "2026-01-08T12:34:56Z, 2026-01-08T12:34:56.000Z",
+        "2026-01-08T12:34:56.007Z, 2026-01-08T12:34:56.007Z",
+        "2026-01-08T12:34:56.123456789Z, 2026-01-08T12:34:56.123Z",
+        "1970-01-01T00:00:00Z, 1970-01-01T00:00:00.000Z",
+        "2026-12-31T23:59:59.999Z, 2026-12-31T23:59:59.999Z"})
+    void timestampIsUtcWithMilliseconds(String instant, String expected) {
+        assertThat(EventCodec.timestamp(Instant.parse(instant))).isEqualTo(expected);
+    }
+
+    @Test
+    void eventObjectIsThePayloadPlusTimestamp() throws IOException {
+        Event event = sampleEvent(Instant.parse("2026-01-08T12:00:00.250Z"));
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = EventCodec.JSON.getFactory().createGenerator(out)) {
+            EventCodec.writeEventObject(g, event);
+        }
+
+        JsonNode object = EventCodec.JSON.readTree(out.toString());
+
+        assertThat(object.get("seq").longValue()).isEqualTo(1051L);
+        assertThat(object.get("topic").textValue()).isEqualTo("stream:Stream-A");
+        assertThat(object.get("eventType").textValue()).isEqualTo("stream.progress");
+        assertThat(object.get("data")).isEqualTo(event.data());
+        assertThat(object.get("timestamp").textValue()).isEqualTo("2026-01-08T12:00:00.250Z");
+        assertThat(object.size()).isEqualTo(5);
+    }
+}

@@ -1,0 +1,161 @@
+package io.eventgateway.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventgateway.error.ErrorCode;
+import io.eventgateway.error.GatewayException;
+import io.eventgateway.topic.Topic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link NewEvents#fromJson}: a published event, PROTOCOL.md sections 4, 8 and 10 point 1. */
+final class NewEventsTest {
+
+    private static JsonNode json(String text) {
+        try {
+            return EventCodec.JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    private static ObjectNode base() {
+        ObjectNode node = EventCodec.JSON.createObjectNode();
+        node.put("topic", "bot:BOT-002");
+        node.put("eventType", "task.progress");
+        node.putObject("data").put("percent", 50);
+        return node;
+    }
+
+    private static void assertInvalid(JsonNode node, ErrorCode code) {
+        assertThatThrownBy(() -> NewEvents.fromJson(node, "payload"))
+            .isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.code()).isEqualTo(code);
+                assertThat(e.getMessage()).contains("payload");
+            });
+    }
+
+    @Test
+    void validEventIsRead() {
+        NewEvent event = NewEvents.fromJson(base(), "payload");
+
+        assertThat(event.topic()).isEqualTo(Topic.parse("bot:BOT-002"));
+        assertThat(event.eventType()).isEqualTo("task.progress");
+        assertThat(event.data()).isEqualTo(json("{\"percent\":50}"));
+        assertThat(event.idempotencyKey()).isNull();
+    }
+
+    @Test
+    void idempotencyKeyIsRead() {
+        ObjectNode node = base();
+        node.put("idempotencyKey", "orch-42:T-9");
+
+        assertThat(NewEvents.fromJson(node, "payload").idempotencyKey()).isEqualTo("orch-42:T-9");
+        node.put("idempotencyKey", "k".repeat(128));
+        assertThat(NewEvents.fromJson(node, "payload").idempotencyKey()).hasSize(128);
+        node.putNull("idempotencyKey");
+        assertThat(NewEvents.fromJson(node, "payload").idempotencyKey()).isNull();
+    }
+
+    @Test
+    void missingOrNullDataBecomesAnEmptyObject() {
+        ObjectNode node = base();
+        node.remove("data");
+        assertThat(NewEvents.fromJson(node, "payload").data()).isEqualTo(json("{}"));
+        node.putNull("data");
+        assertThat(NewEvents.fromJson(node, "payload").data()).isEqualTo(json("{}"));
+    }
+
+    @Test
+    void eventTypeOf1And128PrintableCharactersIsAccepted() {
+        ObjectNode node = base();
+        node.put("eventType", "x");
+        assertThat(NewEvents.fromJson(node, "payload").eventType()).isEqualTo("x");
+        node.put("eventType", "t".repeat(128));
+        assertThat(NewEvents.fromJson(node, "payload").eventType()).hasSize(128);
+        node.put("eventType", "t\u00e9 ype");
+        assertThat(NewEvents.fromJson(node, "payload").eventType()).isEqualTo("t\u00e9 ype");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"null", "[]", "\"x\"", "1"})
+    void somethingOtherThanAnObjectIsInvalidMessage(String text) {
+        assertInvalid(json(text), ErrorCode.WS_INVALID_MESSAGE);
+        assertThatThrownBy(() -> NewEvents.fromJson(null, "payload"))
+            .isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.WS_INVALID_MESSAGE));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MISSING", "null", "1", "[\"task:T-1\"]", "{}"})
+    void missingOrNonStringTopicIsInvalidMessage(String topic) {
+        ObjectNode node = base();
+        if (topic.equals("MISSING")) {
+            node.remove("topic");
+        } else {
+            node.set("topic", json(topic));
+        }
+        assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"task:*", "*", "stream:Stream-*", "task", "", "Task:T-1", "task:A*B", "task:*:x"})
+    void patternOrInvalidTopicIsInvalidTopicWithDetails(String topic) {
+        ObjectNode node = base();
+        node.put("topic", topic);
+
+        assertThatThrownBy(() -> NewEvents.fromJson(node, "payload"))
+            .isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.WS_INVALID_TOPIC);
+                assertThat(e.details()).containsEntry("topic", topic);
+            });
+    }
+
+    @Test
+    void patternAsTopicSaysEventsGoToConcreteTopics() {
+        ObjectNode node = base();
+        node.put("topic", "task:*");
+
+        assertThatThrownBy(() -> NewEvents.fromJson(node, "payload")).hasMessageContaining("concrete topic");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MISSING", "null", "1", "true", "[\"a\"]", "{}", "\"\"", "\"a\\u0000b\"", "\"a\\nb\"",
+        "\"tab\\there\"", "\"del\\u007f\"", "\"c1\\u0085\"", "LONG"})
+    void badEventTypeIsInvalidMessage(String type) {
+        ObjectNode node = base();
+        if (type.equals("MISSING")) {
+            node.remove("eventType");
+        } else if (type.equals("LONG")) {
+            node.put("eventType", "t".repeat(129));
+        } else {
+            node.set("eventType", json(type));
+        }
+        assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "\"x\"", "1", "true", "[{}]"})
+    void dataThatIsNotAnObjectIsInvalidMessage(String data) {
+        ObjectNode node = base();
+        node.set("data", json(data));
+        assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "1", "true", "[\"k\"]", "{}", "LONG"})
+    void badIdempotencyKeyIsInvalidMessage(String key) {
+        ObjectNode node = base();
+        if (key.equals("LONG")) {
+            node.put("idempotencyKey", "k".repeat(129));
+        } else {
+            node.set("idempotencyKey", json(key));
+        }
+        assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE);
+    }
+}
