@@ -51,6 +51,8 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
     private long gapCount;
     private long gapFirst;
     private long gapLast;
+    /** How many queued items (replies, replay blocks) come before the gap: the overflow is announced after them. */
+    private int itemsBeforeGap;
     private long delivered;
     private long dropped;
     private boolean completeWhenDrained;
@@ -239,9 +241,15 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
         return dropped;
     }
 
-    /** Drops the oldest buffered live event and records it in the pending gap. Holds the monitor. */
+    /**
+     * Drops the oldest buffered live event and records it in the pending gap. The first drop of a gap also records
+     * its position: the items queued before the dropped event (replies, replay blocks; the oldest event is the first
+     * event in the queue) are delivered before the {@code overflow}. Later drops extend the same gap. Holds the
+     * monitor.
+     */
     private void evictOldestEvent() {
-        for (Iterator<Object> it = queue.iterator(); it.hasNext();) {
+        int index = 0;
+        for (Iterator<Object> it = queue.iterator(); it.hasNext(); index++) {
             Object item = it.next();
             if (item instanceof Event) {
                 it.remove();
@@ -250,6 +258,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
                 long seq = ((Event) item).seq();
                 if (gapCount == 0) {
                     gapFirst = seq;
+                    itemsBeforeGap = index;
                 }
                 gapLast = seq;
                 gapCount++;
@@ -303,6 +312,12 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
     /** The next deliverable item, a {@link ReplayBlock} that needs to start or request, or null. Monitor held. */
     private @Nullable Object poll() {
         for (;;) {
+            // The gap is announced exactly where the dropped events were: after the items queued before them.
+            if (gapCount > 0 && itemsBeforeGap == 0) {
+                Overflow overflow = new Overflow(gapCount, gapFirst, gapLast);
+                gapCount = 0;
+                return overflow;
+            }
             Object head = queue.peekFirst();
             if (head instanceof ReplayBlock) {
                 ReplayBlock block = (ReplayBlock) head;
@@ -313,7 +328,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
                     return replayed;
                 }
                 if (block.done) {
-                    queue.pollFirst();
+                    removeHead();
                     if (block.error != null) {
                         return block.onError.apply(block.error, block.lastSeq);
                     }
@@ -325,22 +340,23 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
                 }
                 return null;
             }
-            // A gap is announced before the next live event or control message, never inside a replay block:
-            // the dropped events are live ones, and every live event after them is newer.
-            if (gapCount > 0) {
-                Overflow overflow = new Overflow(gapCount, gapFirst, gapLast);
-                gapCount = 0;
-                return overflow;
-            }
             if (head == null) {
                 return null;
             }
-            queue.pollFirst();
+            removeHead();
             if (head instanceof Event) {
                 bufferedEvents--;
                 delivered++;
             }
             return head;
+        }
+    }
+
+    /** Removes the head item; one item fewer stands between the head and a pending gap. Monitor held. */
+    private void removeHead() {
+        queue.pollFirst();
+        if (gapCount > 0 && itemsBeforeGap > 0) {
+            itemsBeforeGap--;
         }
     }
 

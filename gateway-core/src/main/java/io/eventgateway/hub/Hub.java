@@ -215,18 +215,22 @@ public final class Hub implements CommitListener {
                     + "; subscribe again with since=" + lastSeq));
         }
         for (Map.Entry<TopicPattern, String> entry : requested.entrySet()) {
-            PatternSubscription existing = stream.subscriptions.get(entry.getKey());
-            if (existing != null) {
-                existing.selector = command.selector();
+            PatternSubscription subscription = stream.subscriptions.get(entry.getKey());
+            if (subscription != null) {
+                subscription.selector = command.selector();
             } else {
-                attach(stream, entry.getKey(), entry.getValue(), command);
+                subscription = attach(stream, entry.getKey(), entry.getValue(), command);
+            }
+            if (since != null && since > head) {
+                subscription.skipThrough = since;
             }
         }
         stream.subscriptionsChanged();
         return reply;
     }
 
-    private void attach(ConnectionStream stream, TopicPattern pattern, String text, SubscribeCommand command) {
+    private PatternSubscription attach(ConnectionStream stream, TopicPattern pattern, String text,
+                                       SubscribeCommand command) {
         PatternSink sink = index.get(pattern);
         if (sink == null) {
             sink = new PatternSink(pattern.value());
@@ -237,6 +241,7 @@ public final class Hub implements CommitListener {
         stream.subscriptions.put(pattern, subscription);
         sink.subscribers++;
         sink.sink.asFlux().subscribe(subscription);
+        return subscription;
     }
 
     private void detach(PatternSubscription subscription) {

@@ -20,6 +20,12 @@ final class PatternSubscription implements CoreSubscriber<Event> {
     private final ConnectionStream stream;
     /** Written and read on the dispatcher thread only. */
     EventSelector selector;
+    /**
+     * Dispatcher thread only: live events up to this seq are skipped. Set when a client subscribes with a
+     * {@code since} the dispatcher has not reached yet (taken from the log's head, or from a REST answer): it
+     * already has those events, and live delivery must not repeat them.
+     */
+    long skipThrough;
     private @Nullable Subscription upstream;
 
     PatternSubscription(TopicPattern pattern, String topicText, EventSelector selector, ConnectionStream stream) {
@@ -37,7 +43,7 @@ final class PatternSubscription implements CoreSubscriber<Event> {
 
     @Override
     public void onNext(Event event) {
-        if (selector.test(event)) {
+        if (event.seq() > skipThrough && selector.test(event)) {
             stream.offerLive(event);
         }
     }

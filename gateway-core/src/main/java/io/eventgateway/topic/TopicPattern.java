@@ -71,8 +71,8 @@ public record TopicPattern(String value, Kind kind, String entity, String idPref
         }
         int star = value.length() - 1;
         int prefixLength = star - colon - 1;
-        // The prefix is shorter than a whole id: an id is at least one character longer than its prefix.
-        if (prefixLength >= TopicSyntax.MAX_ID_LENGTH || !TopicSyntax.isIdChars(value, colon + 1, star)) {
+        // A prefix may be as long as a whole id: the pattern then matches the id equal to it (startsWith).
+        if (prefixLength > TopicSyntax.MAX_ID_LENGTH || !TopicSyntax.isIdChars(value, colon + 1, star)) {
             return null;
         }
         return new TopicPattern(value, Kind.PREFIX, value.substring(0, colon), value.substring(colon + 1, star));

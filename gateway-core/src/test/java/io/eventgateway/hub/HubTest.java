@@ -24,7 +24,6 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
@@ -263,8 +262,6 @@ final class HubTest {
         assertThat(stream.delivered()).isEqualTo(7L);
     }
 
-    @Disabled("BUG: Overflow is emitted ahead of control messages queued before the dropped events, e.g. before "
-        + "the Subscribed reply of the subscription whose events were dropped (ConnectionStream.poll)")
     @Test
     void overflowComesAfterTheSubscribedReplyQueuedBeforeTheGap() {
         Hub h = hub(3, 50);
@@ -288,8 +285,6 @@ final class HubTest {
             .verify(TIMEOUT);
     }
 
-    @Disabled("BUG: an overflow of live events queued behind a since replay is emitted before the Subscribed reply "
-        + "and the replay, not right after the replay (PROTOCOL.md 10.4; ConnectionStream.poll)")
     @Test
     void overflowOfLiveEventsWaitingBehindAReplayIsAnnouncedRightAfterTheReplay() {
         Hub h = hub(3, 50);

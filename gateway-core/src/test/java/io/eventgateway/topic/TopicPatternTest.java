@@ -157,4 +157,12 @@ final class TopicPatternTest {
     void patternMatchesTopicsCaseSensitively(String pattern, String topic, boolean expected) {
         assertThat(TopicPattern.parse(pattern).matches(Topic.parse(topic))).isEqualTo(expected);
     }
+
+    @Test
+    void prefixAsLongAsAWholeIdIsValidAndMatchesThatId() {
+        TopicPattern pattern = TopicPattern.parse("task:" + ID_192 + "*");
+        assertThat(pattern.kind()).isEqualTo(TopicPattern.Kind.PREFIX);
+        assertThat(pattern.matches(Topic.parse("task:" + ID_192))).isTrue();
+        assertThat(TopicPattern.tryParse("task:" + ID_193 + "*")).isNull();
+    }
 }
