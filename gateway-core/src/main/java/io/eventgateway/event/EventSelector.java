@@ -197,6 +197,11 @@ public final class EventSelector implements Predicate<Event> {
                 && actual.canConvertToLong() && wanted.canConvertToLong()) {
                 return actual.longValue() == wanted.longValue();
             }
+            // Jackson reads a literal beyond the double range (1e400) as an infinite double, which has no
+            // decimalValue() (it throws NumberFormatException, on the dispatcher thread): compare those as doubles.
+            if (isNonFinite(actual) || isNonFinite(wanted)) {
+                return actual.doubleValue() == wanted.doubleValue();
+            }
             return actual.decimalValue().compareTo(wanted.decimalValue()) == 0;
         }
         if (wanted.isTextual()) {
@@ -206,5 +211,9 @@ public final class EventSelector implements Predicate<Event> {
             return actual.isBoolean() && actual.booleanValue() == wanted.booleanValue();
         }
         return wanted.isNull() && actual.isNull();
+    }
+
+    private static boolean isNonFinite(JsonNode number) {
+        return (number.isDouble() || number.isFloat()) && !Double.isFinite(number.doubleValue());
     }
 }

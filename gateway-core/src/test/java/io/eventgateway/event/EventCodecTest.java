@@ -46,6 +46,30 @@ final class EventCodecTest {
     }
 
     @Test
+    void eventFrameIsExactlyTheProtocolJsonInFieldOrder() {
+        ObjectNode data = EventCodec.JSON.createObjectNode();
+        data.put("streamId", "Stream-A");
+        data.put("progressPercentage", 50.0);
+        Event event = new Event(1051, Topic.parse("stream:Stream-A"), "stream.progress",
+            Instant.parse("2026-01-08T12:34:56Z"), data);
+
+        assertThat(event.frame().toString()).isEqualTo("{\"type\":\"event\",\"timestamp\":\"2026-01-08T12:34:56.000Z\","
+            + "\"payload\":{\"seq\":1051,\"topic\":\"stream:Stream-A\",\"eventType\":\"stream.progress\","
+            + "\"data\":{\"streamId\":\"Stream-A\",\"progressPercentage\":50.0}}}");
+    }
+
+    @Test
+    void eventWithEmptyDataHasAnEmptyDataObject() throws IOException {
+        Event event = new Event(1, Topic.parse("a:b:c"), "t", Instant.EPOCH, EventCodec.JSON.createObjectNode());
+
+        JsonNode payload = EventCodec.JSON.readTree(event.frame().bytes()).get("payload");
+
+        assertThat(payload.get("topic").textValue()).isEqualTo("a:b:c");
+        assertThat(payload.get("data").isObject()).isTrue();
+        assertThat(payload.get("data").isEmpty()).isTrue();
+    }
+
+    @Test
     void frameIsValidUtf8AndItsLengthIsTheByteCount() {
         Event event = sampleEvent(Instant.EPOCH);
         EncodedFrame frame = event.frame();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventgateway.error.ErrorCode;
 import io.eventgateway.error.GatewayException;
@@ -114,35 +115,89 @@ final class EventSelectorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[]", "\"status\"", "1", "true"})
+    @ValueSource(strings = {"[]", "[{\"a\":1}]", "\"status\"", "1", "true"})
     void filtersThatAreNotAnObjectAreInvalidMessage(String filters) {
-        assertInvalidMessage(json(filters), null);
+        assertInvalidMessage(json(filters), null, "'filters' must be an object");
+    }
+
+    @ParameterizedTest(name = "filters {0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"a\":{\"b\":1}}          | filter 'a' must be a scalar or an array of scalars",
+        "{\"ok\":1,\"a\":{}}        | filter 'a' must be a scalar or an array of scalars",
+        "{\"a\":[]}                 | filter 'a' must list 1 to 100 values",
+        "{\"a\":[{\"b\":1}]}        | filter 'a' may only list scalars",
+        "{\"a\":[[1]]}              | filter 'a' may only list scalars",
+        "{\"a\":[1,{}]}             | filter 'a' may only list scalars",
+    })
+    void filterValueThatIsNotAScalarOrNonEmptyScalarArrayIsInvalidMessageNamingTheKey(String filters,
+                                                                                     String message) {
+        assertInvalidMessage(json(filters), null, message);
+    }
+
+    @Test
+    void filterWithMoreThan100ValuesOrMoreThan32KeysIsInvalidMessage() {
+        ObjectNode many = EventCodec.JSON.createObjectNode();
+        ArrayNode values = many.putArray("a");
+        for (int i = 0; i < 101; i++) {
+            values.add(i);
+        }
+        assertInvalidMessage(many, null, "filter 'a' must list 1 to 100 values");
+        ObjectNode keys = EventCodec.JSON.createObjectNode();
+        for (int i = 0; i < 33; i++) {
+            keys.put("k" + i, i);
+        }
+        assertInvalidMessage(keys, null, "at most 32");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"a\":{\"b\":1}}", "{\"a\":[]}", "{\"a\":[{\"b\":1}]}", "{\"a\":[[1]]}", "{\"a\":[1,{}]}"})
-    void filterValueThatIsNotAScalarOrNonEmptyScalarArrayIsInvalidMessage(String filters) {
-        assertInvalidMessage(json(filters), null);
+    @ValueSource(strings = {"{}", "\"task.*\"", "1", "true"})
+    void eventsThatAreNotAnArrayAreInvalidMessage(String events) {
+        assertInvalidMessage(null, json(events), "'events' must be an array");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{}", "\"task.*\"", "1", "[1]", "[null]", "[\"\"]", "[\"task.*\", true]", "[[\"x\"]]", "[\"ta*sk.x\"]",
-        "[\"*task\"]", "[\"task.**\"]"})
-    void eventsThatAreNotAnArrayOfTypeStringsAreInvalidMessage(String events) {
-        assertInvalidMessage(null, json(events));
+    @ValueSource(strings = {"[1]", "[null]", "[\"\"]", "[\"task.*\", true]", "[[\"x\"]]", "[{}]"})
+    void eventsEntryThatIsNotANonEmptyStringIsInvalidMessage(String events) {
+        assertInvalidMessage(null, json(events), "every entry of 'events' must be a non-empty string");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ta*sk.x", "*task", "task.**", "*.*", "a*b*"})
+    void eventsEntryWithAStarBeforeItsEndIsInvalidMessageNamingIt(String entry) {
+        assertInvalidMessage(null, json("[\"task.ok\", \"" + entry + "\"]"),
+            "'events' entry '" + entry + "' may only end in '*'");
     }
 
     @Test
     void eventTypeEntryLongerThan128CharactersIsInvalidMessage() {
         assertThat(events("[\"" + "t".repeat(128) + "\"]").test(event("t".repeat(128), "{}"))).isTrue();
-        assertInvalidMessage(null, json("[\"" + "t".repeat(129) + "\"]"));
+        assertInvalidMessage(null, json("[\"" + "t".repeat(129) + "\"]"), "at most 128 characters");
     }
 
-    private static void assertInvalidMessage(JsonNode filters, JsonNode events) {
+    @Test
+    void invalidEventsMakeTheWholeSelectorInvalidEvenWithValidFilters() {
+        assertInvalidMessage(json("{\"status\":\"blocked\"}"), json("[\"ta*sk.x\"]"), "ta*sk.x");
+        assertInvalidMessage(json("{\"status\":{}}"), json("[\"task.*\"]"), "filter 'status'");
+    }
+
+    @ParameterizedTest(name = "filters {0} on data {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"n\":1}        | {\"n\":1e400}   | false",
+        "{\"n\":1e400}    | {\"n\":1}       | false",
+        "{\"n\":1e400}    | {\"n\":1e400}   | true",
+        "{\"n\":-1e400}   | {\"n\":1e400}   | false",
+        "{\"n\":[1,2]}    | {\"n\":-1e400}  | false",
+        "{\"n\":1.5}      | {\"n\":1e400}   | false",
+    })
+    void numberBeyondTheDoubleRangeIsComparedWithoutFailing(String filters, String data, boolean expected) {
+        assertThat(filters(filters).test(event("task.updated", data))).isEqualTo(expected);
+    }
+
+    private static void assertInvalidMessage(JsonNode filters, JsonNode events, String message) {
         assertThatThrownBy(() -> EventSelector.fromJson(filters, events))
-            .isInstanceOfSatisfying(GatewayException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.WS_INVALID_MESSAGE));
+            .isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.WS_INVALID_MESSAGE);
+                assertThat(e.getMessage()).contains(message);
+            });
     }
 }

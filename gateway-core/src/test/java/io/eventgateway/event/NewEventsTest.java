@@ -32,11 +32,11 @@ final class NewEventsTest {
         return node;
     }
 
-    private static void assertInvalid(JsonNode node, ErrorCode code) {
+    private static void assertInvalid(JsonNode node, ErrorCode code, String message) {
         assertThatThrownBy(() -> NewEvents.fromJson(node, "payload"))
             .isInstanceOfSatisfying(GatewayException.class, e -> {
                 assertThat(e.code()).isEqualTo(code);
-                assertThat(e.getMessage()).contains("payload");
+                assertThat(e.getMessage()).contains(message);
             });
     }
 
@@ -85,7 +85,7 @@ final class NewEventsTest {
     @ParameterizedTest
     @ValueSource(strings = {"null", "[]", "\"x\"", "1"})
     void somethingOtherThanAnObjectIsInvalidMessage(String text) {
-        assertInvalid(json(text), ErrorCode.WS_INVALID_MESSAGE);
+        assertInvalid(json(text), ErrorCode.WS_INVALID_MESSAGE, "payload must be an object {topic, eventType, data}");
         assertThatThrownBy(() -> NewEvents.fromJson(null, "payload"))
             .isInstanceOfSatisfying(GatewayException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.WS_INVALID_MESSAGE));
@@ -100,7 +100,7 @@ final class NewEventsTest {
         } else {
             node.set("topic", json(topic));
         }
-        assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE);
+        assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE, "payload.topic is required and must be a string");
     }
 
     @ParameterizedTest
@@ -116,12 +116,33 @@ final class NewEventsTest {
             });
     }
 
-    @Test
-    void patternAsTopicSaysEventsGoToConcreteTopics() {
+    @ParameterizedTest
+    @ValueSource(strings = {"task:*", "*", "stream:Stream-*"})
+    void patternAsTopicSaysEventsGoToConcreteTopics(String pattern) {
         ObjectNode node = base();
-        node.put("topic", "task:*");
+        node.put("topic", pattern);
 
-        assertThatThrownBy(() -> NewEvents.fromJson(node, "payload")).hasMessageContaining("concrete topic");
+        assertInvalid(node, ErrorCode.WS_INVALID_TOPIC, "invalid topic '" + pattern + "' in payload: events are"
+            + " published to a concrete topic, not a pattern");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"task", "Task:T-1", "task:A*B", "task:T 1"})
+    void malformedTopicExplainsTheTopicGrammar(String topic) {
+        ObjectNode node = base();
+        node.put("topic", topic);
+
+        assertInvalid(node, ErrorCode.WS_INVALID_TOPIC, "a topic is entity:id");
+    }
+
+    @Test
+    void messagesNameWhereTheEventIs() {
+        ObjectNode node = base();
+        node.remove("eventType");
+
+        assertThatThrownBy(() -> NewEvents.fromJson(node, "event 3"))
+            .isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.getMessage()).startsWith("event 3.eventType is required"));
     }
 
     @ParameterizedTest
@@ -136,7 +157,7 @@ final class NewEventsTest {
         } else {
             node.set("eventType", json(type));
         }
-        assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE);
+        assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE, "payload.eventType is required: a string of 1 to 128");
     }
 
     @ParameterizedTest
@@ -144,7 +165,7 @@ final class NewEventsTest {
     void dataThatIsNotAnObjectIsInvalidMessage(String data) {
         ObjectNode node = base();
         node.set("data", json(data));
-        assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE);
+        assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE, "payload.data must be a JSON object");
     }
 
     @ParameterizedTest
@@ -156,6 +177,6 @@ final class NewEventsTest {
         } else {
             node.set("idempotencyKey", json(key));
         }
-        assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE);
+        assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE, "payload.idempotencyKey must be a string of 1 to 128");
     }
 }

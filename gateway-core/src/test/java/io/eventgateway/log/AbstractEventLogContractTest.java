@@ -350,14 +350,21 @@ public abstract class AbstractEventLogContractTest {
     @Test
     void idempotencyKeyOutsideTheWindowAppendsAgain() {
         EventLog log = newLog(1_000_000, Duration.ofDays(7), Duration.ofMinutes(5));
+        Queue<List<Event>> batches = new ConcurrentLinkedQueue<>();
+        log.setCommitListener(batches::add);
         Event original = append(log, keyed("task:T-9", 1, "k")).get(0);
         clock.advance(Duration.ofMinutes(5).plusSeconds(1));
 
         Event again = append(log, keyed("task:T-9", 2, "k")).get(0);
+        Event retried = append(log, keyed("task:T-9", 3, "k")).get(0);
 
         assertThat(again.seq()).isGreaterThan(original.seq());
         assertThat(log.headSeq()).isEqualTo(again.seq());
         assertThat(again.data().get("n").intValue()).isEqualTo(2);
+        assertThat(again.timestamp()).isEqualTo(clock.instant());
+        assertThat(retried.seq()).as("the new append starts a new window").isEqualTo(again.seq());
+        assertThat(batches).hasSize(2);
+        assertThat(read(log, query(0, Long.MAX_VALUE, Long.MAX_VALUE))).containsExactly(original.seq(), again.seq());
     }
 
     @Test
@@ -406,15 +413,92 @@ public abstract class AbstractEventLogContractTest {
         assertThat(log.headSeq()).isEqualTo(1L);
     }
 
+    /**
+     * Waits until retention has purged through {@code expected}: an implementation may purge on append, or later
+     * on its own thread or timer. Polls without blocking any Reactor thread, bounded by {@link #TIMEOUT}.
+     *
+     * @param log the log
+     * @param expected the seq retention must have purged through
+     */
+    protected static void awaitPurgedThrough(EventLog log, long expected) {
+        Long reached = Flux.interval(Duration.ZERO, Duration.ofMillis(10))
+            .map(tick -> log.purgedThrough())
+            .takeUntil(purged -> purged >= expected)
+            .take(TIMEOUT)
+            .blockLast(TIMEOUT.plusSeconds(5));
+        assertThat(reached).as("purgedThrough within %s", TIMEOUT).isEqualTo(expected);
+    }
+
+    @Test
+    void retentionByCountPurgesTheOldestAndReadNoLongerReturnsThem() {
+        EventLog log = newLog(5, Duration.ofDays(7), Duration.ofMinutes(5));
+        List<Long> s = new ArrayList<>();
+        for (int n = 1; n <= 8; n++) {
+            s.add(append(log, newEvent("task:T-" + n, "a", n)).get(0).seq());
+        }
+
+        awaitPurgedThrough(log, s.get(2));
+
+        assertThat(log.headSeq()).isEqualTo(s.get(7));
+        assertThat(log.oldestSeq()).isEqualTo(s.get(3));
+        assertThat(read(log, query(0, Long.MAX_VALUE, Long.MAX_VALUE))).isEqualTo(s.subList(3, 8));
+        assertThat(read(log, query(0, Long.MAX_VALUE, Long.MAX_VALUE, "task:T-1", "task:T-2", "task:T-3")))
+            .isEmpty();
+        assertThat(read(log, query(0, s.get(2), Long.MAX_VALUE))).isEmpty();
+        assertThat(read(log, query(s.get(1), s.get(4), Long.MAX_VALUE))).containsExactly(s.get(3), s.get(4));
+        assertThat(read(log, query(0, Long.MAX_VALUE, 1))).containsExactly(s.get(3));
+    }
+
+    @Test
+    void retentionByAgePurgesEventsOlderThanTheAge() {
+        EventLog log = newLog(1_000_000, Duration.ofMinutes(10), Duration.ofMinutes(5));
+        long first = append(log, newEvent("task:T-1", "a", 1)).get(0).seq();
+        clock.advance(Duration.ofMinutes(1));
+        long second = append(log, newEvent("task:T-1", "a", 2)).get(0).seq();
+        clock.advance(Duration.ofMinutes(10).plusMillis(1));
+
+        long third = append(log, newEvent("task:T-1", "a", 3)).get(0).seq();
+
+        awaitPurgedThrough(log, second);
+        assertThat(first).isLessThan(second);
+        assertThat(log.oldestSeq()).isEqualTo(third);
+        assertThat(log.headSeq()).isEqualTo(third);
+        assertThat(read(log, query(0, Long.MAX_VALUE, Long.MAX_VALUE))).containsExactly(third);
+    }
+
+    @Test
+    void retentionByAgeKeepsEventsYoungerThanTheAge() {
+        EventLog log = newLog(1_000_000, Duration.ofMinutes(10), Duration.ofMinutes(5));
+        long first = append(log, newEvent("task:T-1", "a", 1)).get(0).seq();
+        clock.advance(Duration.ofMinutes(5));
+        long second = append(log, newEvent("task:T-1", "a", 2)).get(0).seq();
+        clock.advance(Duration.ofMinutes(5).plusMillis(1));
+
+        long third = append(log, newEvent("task:T-1", "a", 3)).get(0).seq();
+
+        awaitPurgedThrough(log, first);
+        assertThat(log.oldestSeq()).isEqualTo(second);
+        assertThat(read(log, query(0, Long.MAX_VALUE, Long.MAX_VALUE))).containsExactly(second, third);
+    }
+
     /** A clock that stands still until a test advances it. */
     protected static final class MutableClock extends Clock {
         private final AtomicReference<Instant> now;
 
-        MutableClock(Instant start) {
+        /**
+         * Creates a clock standing at {@code start}.
+         *
+         * @param start the first instant
+         */
+        public MutableClock(Instant start) {
             this.now = new AtomicReference<>(start);
         }
 
-        /** Moves the clock forward. */
+        /**
+         * Moves the clock forward.
+         *
+         * @param duration how far
+         */
         public void advance(Duration duration) {
             now.updateAndGet(i -> i.plus(duration));
         }

@@ -116,6 +116,121 @@ final class PatternIndexTest {
     }
 
     @Test
+    void prefixPatternsOfOneEntityAllMatchAndOnlyTheirEntityAndLongEnoughIds() {
+        PatternIndex<String> index = new PatternIndex<>();
+        for (String text : List.of("stream:*", "stream:S*", "stream:Stream-*")) {
+            index.put(p(text), text);
+        }
+
+        assertThat(matches(index, "stream:Stream-A")).containsExactlyInAnyOrder("stream:*", "stream:S*",
+            "stream:Stream-*");
+        assertThat(matches(index, "stream:Stream-")).containsExactlyInAnyOrder("stream:*", "stream:S*",
+            "stream:Stream-*");
+        assertThat(matches(index, "stream:Stream")).containsExactlyInAnyOrder("stream:*", "stream:S*");
+        assertThat(matches(index, "stream:S")).containsExactlyInAnyOrder("stream:*", "stream:S*");
+        assertThat(matches(index, "stream:s")).containsExactly("stream:*");
+        assertThat(matches(index, "stream:stream-A")).containsExactly("stream:*");
+        assertThat(matches(index, "streams:Stream-A")).isEmpty();
+        assertThat(matches(index, "strea:Stream-A")).isEmpty();
+        assertThat(matches(index, "task:Stream-A")).isEmpty();
+    }
+
+    @Test
+    void everyMatchingValueIsPassedExactlyOnce() {
+        PatternIndex<String> index = new PatternIndex<>();
+        index.put(p("*"), "all");
+        index.put(p("task:T-1"), "exact");
+        index.put(p("task:*"), "entity");
+        index.put(p("task:T*"), "t");
+        index.put(p("task:T-1*"), "whole-id-prefix");
+
+        List<String> found = matches(index, "task:T-1");
+
+        assertThat(found).hasSize(5).doesNotHaveDuplicates()
+            .containsExactlyInAnyOrder("all", "exact", "entity", "t", "whole-id-prefix");
+    }
+
+    @Test
+    void indexEmptiedByRemovalsBehavesLikeANewOne() {
+        PatternIndex<String> index = new PatternIndex<>();
+        List<String> texts = List.of("*", "task:T-1", "task:*", "task:T*", "task:T-1*", "stream:Stream-*",
+            "stream:Stream-A:*", "stream:Stream-A");
+        for (String text : texts) {
+            index.put(p(text), text);
+        }
+        for (String text : texts) {
+            assertThat(index.remove(p(text))).isEqualTo(text);
+        }
+
+        assertThat(index.size()).isZero();
+        for (String topic : List.of("task:T-1", "task:T", "stream:Stream-A", "stream:Stream-A:1", "x:y")) {
+            assertThat(matches(index, topic)).as(topic).isEmpty();
+        }
+        for (String text : texts) {
+            assertThat(index.get(p(text))).as(text).isNull();
+        }
+        index.put(p("task:T*"), "again");
+        assertThat(index.size()).isEqualTo(1);
+        assertThat(matches(index, "task:T-1")).containsExactly("again");
+        assertThat(matches(index, "stream:Stream-A")).isEmpty();
+    }
+
+    @Test
+    void removingALongPrefixKeepsTheShorterPrefixOnItsPath() {
+        PatternIndex<String> index = new PatternIndex<>();
+        index.put(p("task:AB*"), "ab");
+        index.put(p("task:ABCD*"), "abcd");
+        index.put(p("task:ABX*"), "abx");
+
+        index.remove(p("task:ABCD*"));
+
+        assertThat(matches(index, "task:ABCDE")).containsExactly("ab");
+        assertThat(matches(index, "task:ABXY")).containsExactlyInAnyOrder("ab", "abx");
+        index.remove(p("task:AB*"));
+        assertThat(matches(index, "task:ABXY")).containsExactly("abx");
+        assertThat(matches(index, "task:ABCDE")).isEmpty();
+        assertThat(index.get(p("task:ABX*"))).isEqualTo("abx");
+        assertThat(index.size()).isEqualTo(1);
+    }
+
+    @Test
+    void forEachMatchAgreesWithBruteForceScanOverLongIdsAndEntitiesThatPrefixEachOther() {
+        Random random = new Random(1L);
+        String[] entities = {"s", "st", "stream", "stream2", "task"};
+        char[] chars = {'S', 't', 'r', 'e', 'a', 'm', '-', 'A', ':', '0', '9', '_', '.', '/', '@'};
+        PatternIndex<String> index = new PatternIndex<>();
+        Map<TopicPattern, String> reference = new HashMap<>();
+        for (int round = 0; round < 4000; round++) {
+            String entity = entities[random.nextInt(entities.length)];
+            StringBuilder id = new StringBuilder();
+            for (int i = random.nextInt(13); i > 0; i--) {
+                id.append(chars[random.nextInt(chars.length)]);
+            }
+            int kind = random.nextInt(10);
+            TopicPattern pattern = kind == 0 ? TopicPattern.ALL
+                : id.length() > 0 && kind < 4 ? p(entity + ":" + id) : p(entity + ":" + id + "*");
+            if (random.nextInt(3) == 0) {
+                assertThat(index.remove(pattern)).isEqualTo(reference.remove(pattern));
+            } else {
+                assertThat(index.put(pattern, "v" + round)).isEqualTo(reference.put(pattern, "v" + round));
+            }
+            assertThat(index.size()).isEqualTo(reference.size());
+            if (id.length() > 0) {
+                Topic topic = Topic.parse(entities[random.nextInt(entities.length)] + ":" + id);
+                List<String> expected = new ArrayList<>();
+                reference.forEach((candidate, value) -> {
+                    if (candidate.matches(topic)) {
+                        expected.add(value);
+                    }
+                });
+                assertThat(matches(index, topic.value())).as("matches of %s", topic)
+                    .containsExactlyInAnyOrderElementsOf(expected);
+            }
+        }
+        assertThat(reference).hasSizeGreaterThan(100);
+    }
+
+    @Test
     void emptyIndexMatchesNothing() {
         assertThat(matches(new PatternIndex<>(), "task:T-1")).isEmpty();
     }
