@@ -4,7 +4,6 @@ import io.eventgateway.event.Event;
 import io.eventgateway.topic.TopicPattern;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -48,11 +47,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
     // Guarded by "this".
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private int bufferedEvents;
-    private long gapCount;
-    private long gapFirst;
-    private long gapLast;
-    /** How many queued items (replies, replay blocks) come before the gap: the overflow is announced after them. */
-    private int itemsBeforeGap;
+
     private long delivered;
     private long dropped;
     private boolean completeWhenDrained;
@@ -180,7 +175,6 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
             leftovers = new ArrayDeque<>(queue);
             queue.clear();
             bufferedEvents = 0;
-            gapCount = 0;
             completeWhenDrained = true;
         }
         for (Object item : leftovers) {
@@ -242,28 +236,38 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
     }
 
     /**
-     * Drops the oldest buffered live event and records it in the pending gap. The first drop of a gap also records
-     * its position: the items queued before the dropped event (replies, replay blocks; the oldest event is the first
-     * event in the queue) are delivered before the {@code overflow}. Later drops extend the same gap. Holds the
-     * monitor.
+     * Drops the oldest buffered live event and records it in a {@link Gap} that takes the event's place in the
+     * queue, so the {@code overflow} is announced exactly where the dropped events stood: after the replies and
+     * replay blocks queued before them, before whatever was queued after them. The oldest event is the first event
+     * in the queue, so only the items before it are walked; consecutive drops extend the gap right before them.
+     * Holds the monitor.
      */
     private void evictOldestEvent() {
-        int index = 0;
-        for (Iterator<Object> it = queue.iterator(); it.hasNext(); index++) {
-            Object item = it.next();
+        int before = 0;
+        for (Object item : queue) {
             if (item instanceof Event) {
-                it.remove();
-                bufferedEvents--;
-                dropped++;
-                long seq = ((Event) item).seq();
-                if (gapCount == 0) {
-                    gapFirst = seq;
-                    itemsBeforeGap = index;
-                }
-                gapLast = seq;
-                gapCount++;
-                return;
+                break;
             }
+            before++;
+        }
+        if (before == queue.size()) {
+            return;
+        }
+        Object[] leading = new Object[before];
+        for (int i = 0; i < before; i++) {
+            leading[i] = queue.pollFirst();
+        }
+        Event evicted = (Event) queue.pollFirst();
+        bufferedEvents--;
+        dropped++;
+        Object previous = before == 0 ? null : leading[before - 1];
+        if (previous instanceof Gap) {
+            ((Gap) previous).add(evicted.seq());
+        } else {
+            queue.offerFirst(new Gap(evicted.seq()));
+        }
+        for (int i = before - 1; i >= 0; i--) {
+            queue.offerFirst(leading[i]);
         }
     }
 
@@ -312,13 +316,11 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
     /** The next deliverable item, a {@link ReplayBlock} that needs to start or request, or null. Monitor held. */
     private @Nullable Object poll() {
         for (;;) {
-            // The gap is announced exactly where the dropped events were: after the items queued before them.
-            if (gapCount > 0 && itemsBeforeGap == 0) {
-                Overflow overflow = new Overflow(gapCount, gapFirst, gapLast);
-                gapCount = 0;
-                return overflow;
-            }
             Object head = queue.peekFirst();
+            if (head instanceof Gap) {
+                queue.pollFirst();
+                return ((Gap) head).toOverflow();
+            }
             if (head instanceof ReplayBlock) {
                 ReplayBlock block = (ReplayBlock) head;
                 Event replayed = block.buffered.pollFirst();
@@ -328,7 +330,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
                     return replayed;
                 }
                 if (block.done) {
-                    removeHead();
+                    queue.pollFirst();
                     if (block.error != null) {
                         return block.onError.apply(block.error, block.lastSeq);
                     }
@@ -343,20 +345,12 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
             if (head == null) {
                 return null;
             }
-            removeHead();
+            queue.pollFirst();
             if (head instanceof Event) {
                 bufferedEvents--;
                 delivered++;
             }
             return head;
-        }
-    }
-
-    /** Removes the head item; one item fewer stands between the head and a pending gap. Monitor held. */
-    private void removeHead() {
-        queue.pollFirst();
-        if (gapCount > 0 && itemsBeforeGap > 0) {
-            itemsBeforeGap--;
         }
     }
 
@@ -409,7 +403,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
                 }
                 boolean finished;
                 synchronized (this) {
-                    finished = completeWhenDrained && queue.isEmpty() && gapCount == 0;
+                    finished = completeWhenDrained && queue.isEmpty();
                 }
                 if (finished && !cancelled) {
                     terminated = true;
@@ -420,6 +414,28 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
             if (missed == 0) {
                 return;
             }
+        }
+    }
+
+    /** Consecutive dropped live events, queued where they stood; polled as one {@link Overflow}. */
+    private static final class Gap {
+        private final long first;
+        private long last;
+        private long count;
+
+        Gap(long seq) {
+            this.first = seq;
+            this.last = seq;
+            this.count = 1;
+        }
+
+        void add(long seq) {
+            last = seq;
+            count++;
+        }
+
+        Overflow toOverflow() {
+            return new Overflow(count, first, last);
         }
     }
 

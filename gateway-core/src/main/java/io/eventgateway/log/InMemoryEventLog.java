@@ -27,6 +27,8 @@ final class InMemoryEventLog implements EventLog {
     private final IdempotencyKeys idempotencyKeys;
     private final Object lock = new Object();
     private volatile CommitListener listener = CommitListener.NONE;
+    /** Guarded by lock: the number of events held (ConcurrentSkipListMap.size() walks the whole map). */
+    private long held;
     private volatile long head;
     private volatile long purgedThrough;
     private volatile boolean disposed;
@@ -67,6 +69,7 @@ final class InMemoryEventLog implements EventLog {
                 }
                 Event event = new Event(++seq, draft.topic(), draft.eventType(), now, draft.data());
                 events.put(seq, event);
+                held++;
                 if (key != null) {
                     idempotencyKeys.remember(key, event);
                 }
@@ -87,12 +90,13 @@ final class InMemoryEventLog implements EventLog {
         long purged = purgedThrough;
         while (!events.isEmpty()) {
             Map.Entry<Long, Event> first = events.firstEntry();
-            boolean tooMany = events.size() > retentionEvents;
+            boolean tooMany = held > retentionEvents;
             boolean tooOld = first.getValue().timestamp().isBefore(oldestKept);
             if (!tooMany && !tooOld) {
                 break;
             }
             events.pollFirstEntry();
+            held--;
             purged = first.getKey();
         }
         purgedThrough = purged;

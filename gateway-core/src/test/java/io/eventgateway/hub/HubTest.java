@@ -346,8 +346,10 @@ final class HubTest {
                 barrier();
             })
             .thenRequest(20)
-            .expectNext(new Overflow(4, 1, 4))
+            // 1 and 2 were queued before c1, 3 and 4 after it: each gap is announced where it stood.
+            .expectNext(new Overflow(2, 1, 2))
             .expectNext("c1")
+            .expectNext(new Overflow(2, 3, 4))
             .assertNext(event(5))
             .assertNext(event(6))
             .expectNext("c2", "c3", "c4", "c5", "c6", "c7", "c8")
