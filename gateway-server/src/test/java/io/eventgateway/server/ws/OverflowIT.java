@@ -185,6 +185,30 @@ class OverflowIT extends GatewayTestSupport {
         }
     }
 
+    /**
+     * The {@code resync} request of each overflow, with the connection's patterns as {@code topics}, returns exactly
+     * the events of those patterns in the dropped range that the client did not receive (PROTOCOL.md section 5).
+     */
+    private void assertResyncReturnsExactlyTheDroppedEvents(Subscriber subscriber, Map<Long, String> published) {
+        for (JsonNode overflow : subscriber.overflows) {
+            long first = overflow.get("firstDroppedSeq").asLong();
+            long last = overflow.get("lastDroppedSeq").asLong();
+            JsonNode answer = http("GET", overflow.get("resync").asText() + "&limit=10000&topics="
+                + String.join(",", subscriber.patterns), null, null).json();
+            List<Long> resynced = new ArrayList<>();
+            answer.get("events").forEach(e -> resynced.add(e.get("seq").asLong()));
+            List<Long> dropped = new ArrayList<>();
+            published.forEach((seq, topic) -> {
+                if (seq >= first && seq <= last && subscriber.wants(topic) && !subscriber.received.contains(seq)) {
+                    dropped.add(seq);
+                }
+            });
+            assertThat(resynced).as("resync of " + overflow).containsExactlyElementsOf(dropped);
+            assertThat((long) resynced.size()).isEqualTo(overflow.get("dropped").asLong());
+            assertThat(answer.get("hasMore").asBoolean()).isFalse();
+        }
+    }
+
     @Test
     void clientThatStopsReadingIsToldExactlyWhichEventsItLost() {
         startWithSmallBuffers(10);
@@ -198,6 +222,7 @@ class OverflowIT extends GatewayTestSupport {
             stalled.readThrough(last);
             assertThat(stalled.overflows).as("a stalled client overflows").isNotEmpty();
             stalled.verify(published);
+            assertResyncReturnsExactlyTheDroppedEvents(stalled, published);
             assertThat(stalled.socket.available()).isZero();
             JsonNode status = http("GET", "/api/status", null, null).json();
             long dropped = stalled.overflows.stream().mapToLong(o -> o.get("dropped").asLong()).sum();
@@ -275,6 +300,7 @@ class OverflowIT extends GatewayTestSupport {
                     .mapToLong(Map.Entry::getKey).max().orElseThrow();
                 s.readThrough(newestWanted);
                 s.verify(published);
+                assertResyncReturnsExactlyTheDroppedEvents(s, published);
             }
         } finally {
             subscribers.forEach(Subscriber::close);
