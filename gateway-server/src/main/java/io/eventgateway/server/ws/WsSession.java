@@ -104,13 +104,14 @@ final class WsSession {
      */
     Mono<Void> run(WebsocketInbound in, WebsocketOutbound out) {
         in.withConnection(c -> connection = c);
-        stream.offerControl(new ServerMessages.Connected(id, GatewayVersion.VERSION, hub.headSeq(),
-            config.heartbeatInterval().toMillis(), config.idleTimeout().toMillis(), config.maxSubscriptions(),
-            config.bufferSize()));
+        // Timers first: once the client has read "connected", its clock (virtual in tests) may move.
         Duration heartbeat = config.heartbeatInterval();
         timers.add(Flux.interval(heartbeat, heartbeat, timer)
             .subscribe(tick -> stream.offerControl(new ServerMessages.Ping())));
         scheduleIdleCheck(config.idleTimeout());
+        stream.offerControl(new ServerMessages.Connected(id, GatewayVersion.VERSION, hub.headSeq(),
+            config.heartbeatInterval().toMillis(), config.idleTimeout().toMillis(), config.maxSubscriptions(),
+            config.bufferSize()));
 
         // Outbound: the stream's items as frames, written by reactor-netty in batches with one flush per drain;
         // when the stream completes (a close was decided), the close frame follows the in-flight frames.
