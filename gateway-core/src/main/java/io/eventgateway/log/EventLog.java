@@ -76,6 +76,17 @@ public interface EventLog extends Disposable {
     Mono<List<Event>> append(List<NewEvent> events);
 
     /**
+     * Commits a change of state and the events it causes in one transaction, in order with every other append:
+     * see {@link StateChange}. The events reach subscribers only after commit, like appended ones.
+     *
+     * @param change the change; planned on the log's writer
+     * @param <R> the change's answer
+     * @return the answer, once committed; the plan's exception when it refused; the store's error when the
+     *     transaction failed (the plan's undo has then run)
+     */
+    <R> Mono<R> transact(StateChange<R> change);
+
+    /**
      * Reads a range of retained events.
      *
      * @param query the range, patterns and limit

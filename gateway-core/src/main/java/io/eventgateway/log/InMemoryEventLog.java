@@ -50,6 +50,27 @@ final class InMemoryEventLog implements EventLog {
         return Mono.fromCallable(() -> appendNow(batch));
     }
 
+    @Override
+    public <R> Mono<R> transact(StateChange<R> change) {
+        Objects.requireNonNull(change, "change");
+        return Mono.fromCallable(() -> {
+            synchronized (lock) {
+                if (disposed) {
+                    throw new IllegalStateException("the event log is closed");
+                }
+                StateChange.Plan<R> plan = change.plan(clock.instant());
+                List<Event> events;
+                try {
+                    events = appendNow(plan.events());
+                } catch (RuntimeException e) {
+                    plan.undo().run();
+                    throw e;
+                }
+                return plan.result().apply(events);
+            }
+        });
+    }
+
     private List<Event> appendNow(List<NewEvent> batch) {
         if (disposed) {
             throw new IllegalStateException("the event log is closed");

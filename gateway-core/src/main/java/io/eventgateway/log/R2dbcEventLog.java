@@ -22,6 +22,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,12 +50,12 @@ import reactor.core.scheduler.Scheduler;
  * <p><b>Idempotency keys</b> are remembered in memory for {@code store.idempotency-window} and reloaded from the
  * table at start, so a retry after a restart is still recognised.
  */
-final class R2dbcEventLog implements EventLog {
+final class R2dbcEventLog implements EventLog, StateStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(R2dbcEventLog.class);
 
     /** The schema version this build writes; a database with a higher one is refused. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = Schema.VERSION;
     static final int MAX_BATCH_EVENTS = 2000;
     static final int PURGE_CHUNK = 10_000;
     static final int READ_PAGE = 512;
@@ -66,14 +67,6 @@ final class R2dbcEventLog implements EventLog {
      */
     static final int RECENT_CAPACITY = 10_000;
 
-    private static final List<String> MIGRATION_1 = List.of(
-        "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, topic TEXT NOT NULL, event_type TEXT NOT NULL,"
-            + " ts INTEGER NOT NULL, data TEXT NOT NULL, idempotency_key TEXT)",
-        "CREATE INDEX IF NOT EXISTS events_topic_seq ON events (topic, seq)",
-        "CREATE INDEX IF NOT EXISTS events_ts ON events (ts)",
-        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-        "INSERT OR IGNORE INTO meta (key, value) VALUES ('head_seq', 0), ('purged_through', 0)");
-
     private final Connection writer;
     private final Connection reader;
     private final Clock clock;
@@ -82,7 +75,7 @@ final class R2dbcEventLog implements EventLog {
     private final Duration idempotencyWindow;
     private final Scheduler timer;
 
-    private final Queue<PendingAppend> queue = new ConcurrentLinkedQueue<>();
+    private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     /** Written by the writer loop only; read by any reader. */
     private final ConcurrentSkipListMap<Long, Event> recent = new ConcurrentSkipListMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -148,16 +141,24 @@ final class R2dbcEventLog implements EventLog {
                 if (version == SCHEMA_VERSION) {
                     return Mono.empty();
                 }
-                List<String> statements = new ArrayList<>(MIGRATION_1);
-                statements.add("INSERT INTO schema_version (version) VALUES (" + SCHEMA_VERSION + ")");
-                return Mono.from(c.beginTransaction())
-                    .thenMany(Flux.fromIterable(statements).concatMap(sql -> Flux.from(c.createStatement(sql)
-                        .execute()).flatMap(r -> r.getRowsUpdated())))
-                    .then(Mono.from(c.commitTransaction()))
-                    .doOnSuccess(v -> LOG.info("event log schema migrated to version {}", SCHEMA_VERSION))
-                    .onErrorResume(e -> Mono.from(c.rollbackTransaction()).onErrorResume(x -> Mono.empty())
-                        .then(Mono.error(e)));
+                int from = version.intValue();
+                return Flux.range(from + 1, SCHEMA_VERSION - from)
+                    .concatMap(target -> applyMigration(c, target))
+                    .then();
             });
+    }
+
+    /** Applies one schema version in its own transaction, with the row that records it. */
+    private static Mono<Void> applyMigration(Connection c, int target) {
+        List<String> statements = new ArrayList<>(Schema.migration(target));
+        statements.add("INSERT INTO schema_version (version) VALUES (" + target + ")");
+        return Mono.from(c.beginTransaction())
+            .thenMany(Flux.fromIterable(statements).concatMap(sql -> Flux.from(c.createStatement(sql)
+                .execute()).flatMap(r -> r.getRowsUpdated())))
+            .then(Mono.from(c.commitTransaction()))
+            .doOnSuccess(v -> LOG.info("store schema migrated to version {}", target))
+            .onErrorResume(e -> Mono.from(c.rollbackTransaction()).onErrorResume(x -> Mono.empty())
+                .then(Mono.error(e)));
     }
 
     /** head, oldest retained, purged through. */
@@ -201,6 +202,7 @@ final class R2dbcEventLog implements EventLog {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Mono<List<Event>> append(List<NewEvent> events) {
         return Mono.create(sink -> {
             if (closing) {
@@ -208,18 +210,38 @@ final class R2dbcEventLog implements EventLog {
                 return;
             }
             // Serialized here, on the publisher's thread: the writer thread is the one that cannot scale.
-            String[] data = new String[events.size()];
+            String[] data;
             try {
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = EventCodec.JSON.writeValueAsString(events.get(i).data());
-                }
+                data = serialize(events);
             } catch (JsonProcessingException e) {
                 sink.error(e);
                 return;
             }
-            queue.offer(new PendingAppend(events, data, sink));
+            queue.offer(new Pending(null, events, data, (MonoSink<Object>) (MonoSink<?>) sink));
             kick();
         });
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R> Mono<R> transact(StateChange<R> change) {
+        Objects.requireNonNull(change, "change");
+        return Mono.create(sink -> {
+            if (closing) {
+                sink.error(new IllegalStateException("the event log is closing"));
+                return;
+            }
+            queue.offer(new Pending(change, List.of(), null, (MonoSink<Object>) (MonoSink<?>) sink));
+            kick();
+        });
+    }
+
+    private static String[] serialize(List<NewEvent> events) throws JsonProcessingException {
+        String[] data = new String[events.size()];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = EventCodec.JSON.writeValueAsString(events.get(i).data());
+        }
+        return data;
     }
 
     /** Starts the writer loop unless it runs; it keeps running while work is queued. */
@@ -235,16 +257,17 @@ final class R2dbcEventLog implements EventLog {
 
     /** One step of the writer loop: a batch of appends, or a retention chunk, then the next step. */
     private void writeNext() {
-        List<PendingAppend> batch = new ArrayList<>();
+        List<Pending> batch = new ArrayList<>();
         int events = 0;
-        PendingAppend next;
+        Pending next;
         while (events < MAX_BATCH_EVENTS && (next = queue.peek()) != null) {
-            if (!batch.isEmpty() && events + next.events.size() > MAX_BATCH_EVENTS) {
+            int weight = next.change != null ? 1 : next.events.size();
+            if (!batch.isEmpty() && events + weight > MAX_BATCH_EVENTS) {
                 break;
             }
             queue.poll();
             batch.add(next);
-            events += next.events.size();
+            events += weight;
         }
         Mono<Void> step;
         if (!batch.isEmpty()) {
@@ -272,23 +295,34 @@ final class R2dbcEventLog implements EventLog {
         }
     }
 
-    private Mono<Void> commit(List<PendingAppend> batch) {
+    private Mono<Void> commit(List<Pending> queued) {
         Instant now = clock.instant();
         idempotencyKeys.expire(now);
+        // Plans run first, in queue order, each seeing the state the ones before it left; a refused change
+        // leaves the batch at once.
+        List<Planned> batch = new ArrayList<>(queued.size());
+        List<StateChange.StateWrite> writes = new ArrayList<>();
+        for (Pending pending : queued) {
+            Planned planned = plan(pending, now);
+            if (planned != null) {
+                batch.add(planned);
+                if (planned.plan != null) {
+                    writes.addAll(planned.plan.writes());
+                }
+            }
+        }
         long seq = head;
         List<Event> committed = new ArrayList<>();
         List<String> newKeys = new ArrayList<>();
-        List<List<Event>> results = new ArrayList<>(batch.size());
         Statement insert = writer.createStatement("INSERT INTO events (seq, topic, event_type, ts, data,"
             + " idempotency_key) VALUES (?, ?, ?, ?, ?, ?)");
-        for (PendingAppend append : batch) {
-            List<Event> result = new ArrayList<>(append.events.size());
-            for (int i = 0; i < append.events.size(); i++) {
-                NewEvent draft = append.events.get(i);
+        for (Planned planned : batch) {
+            for (int i = 0; i < planned.events.size(); i++) {
+                NewEvent draft = planned.events.get(i);
                 String key = draft.idempotencyKey();
                 Event original = key == null ? null : idempotencyKeys.find(key);
                 if (original != null) {
-                    result.add(original);
+                    planned.result.add(original);
                     continue;
                 }
                 Event event = new Event(++seq, draft.topic(), draft.eventType(), now, draft.data());
@@ -296,7 +330,7 @@ final class R2dbcEventLog implements EventLog {
                     insert.add();
                 }
                 insert.bind(0, event.seq()).bind(1, event.topic().value()).bind(2, event.eventType())
-                    .bind(3, now.toEpochMilli()).bind(4, append.data[i]);
+                    .bind(3, now.toEpochMilli()).bind(4, planned.data[i]);
                 if (key == null) {
                     insert.bindNull(5, String.class);
                 } else {
@@ -305,46 +339,90 @@ final class R2dbcEventLog implements EventLog {
                     newKeys.add(key);
                 }
                 committed.add(event);
-                result.add(event);
+                planned.result.add(event);
             }
-            results.add(result);
         }
-        if (committed.isEmpty()) {
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).sink.success(results.get(i));
-            }
+        if (committed.isEmpty() && writes.isEmpty()) {
+            batch.forEach(Planned::succeed);
             return Mono.empty();
         }
         long newHead = seq;
+        Mono<Void> work = Flux.fromIterable(writes).concatMap(this::execute).then();
+        if (!committed.isEmpty()) {
+            work = work
+                .then(Flux.from(insert.execute()).flatMap(r -> r.getRowsUpdated()).then())
+                .then(Flux.from(writer.createStatement("UPDATE meta SET value = ? WHERE key = 'head_seq'")
+                    .bind(0, newHead).execute()).flatMap(r -> r.getRowsUpdated()).then());
+        }
         Mono<Void> write = Mono.from(writer.beginTransaction())
-            .then(Flux.from(insert.execute()).flatMap(r -> r.getRowsUpdated()).then())
-            .then(Flux.from(writer.createStatement("UPDATE meta SET value = ? WHERE key = 'head_seq'")
-                .bind(0, newHead).execute()).flatMap(r -> r.getRowsUpdated()).then())
+            .then(work)
             .then(Mono.from(writer.commitTransaction()));
         return write
             .doOnSuccess(v -> {
-                // The cache first, the head second: a reader that sees the new head finds its events cached.
-                for (Event event : committed) {
-                    recent.put(event.seq(), event);
+                if (!committed.isEmpty()) {
+                    // The cache first, the head second: a reader that sees the new head finds its events cached.
+                    for (Event event : committed) {
+                        recent.put(event.seq(), event);
+                    }
+                    // Seqs are contiguous, so this bounds the cache without size(), which is O(n) on a skip list.
+                    recent.headMap(newHead - RECENT_CAPACITY, true).clear();
+                    head = newHead;
+                    if (oldest > newHead) {
+                        oldest = committed.get(0).seq();
+                    }
+                    // Subscribers hear of the events only now, after commit, and in seq order (one writer loop).
+                    listener.onCommit(List.copyOf(committed));
                 }
-                // Seqs are contiguous, so this bounds the cache without size(), which is O(n) on a skip list.
-                recent.headMap(newHead - RECENT_CAPACITY, true).clear();
-                head = newHead;
-                if (oldest > newHead) {
-                    oldest = committed.get(0).seq();
-                }
-                // Subscribers hear of the events only now, after commit, and in seq order (one writer loop).
-                listener.onCommit(List.copyOf(committed));
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).sink.success(results.get(i));
-                }
+                batch.forEach(Planned::succeed);
             })
             .onErrorResume(error -> {
                 newKeys.forEach(idempotencyKeys::forget);
-                LOG.warn("event log append of {} events failed: {}", committed.size(), error.toString());
+                LOG.warn("event log append of {} events and {} state writes failed: {}", committed.size(),
+                    writes.size(), error.toString());
                 return Mono.from(writer.rollbackTransaction()).onErrorResume(x -> Mono.empty())
-                    .then(Mono.fromRunnable(() -> batch.forEach(a -> a.sink.error(error))));
+                    .then(Mono.fromRunnable(() -> {
+                        // Newest plan first: each undo finds the state its own plan left.
+                        for (int i = batch.size() - 1; i >= 0; i--) {
+                            batch.get(i).undo();
+                        }
+                        batch.forEach(p -> p.sink.error(error));
+                    }));
             });
+    }
+
+    /** Runs a change's plan (null when it refused, its sink already failed); an append needs no plan. */
+    private static @Nullable Planned plan(Pending pending, Instant now) {
+        if (pending.change == null) {
+            return new Planned(null, pending.events, Objects.requireNonNull(pending.data), pending.sink);
+        }
+        StateChange.Plan<?> plan;
+        try {
+            plan = pending.change.plan(now);
+        } catch (RuntimeException e) {
+            pending.sink.error(e);
+            return null;
+        }
+        try {
+            return new Planned(plan, plan.events(), serialize(plan.events()), pending.sink);
+        } catch (JsonProcessingException | RuntimeException e) {
+            plan.undo().run();
+            pending.sink.error(e);
+            return null;
+        }
+    }
+
+    private Flux<Long> execute(StateChange.StateWrite write) {
+        Statement statement = writer.createStatement(write.sql());
+        List<Object> binds = write.binds();
+        for (int i = 0; i < binds.size(); i++) {
+            Object value = binds.get(i);
+            if (value == null) {
+                statement.bindNull(i, String.class);
+            } else {
+                statement.bind(i, value);
+            }
+        }
+        return Flux.from(statement.execute()).flatMap(r -> r.getRowsUpdated());
     }
 
     /** Deletes at most one chunk of what retention no longer keeps. */
@@ -437,6 +515,17 @@ final class R2dbcEventLog implements EventLog {
     }
 
     @Override
+    public <T> Flux<T> load(String sql, Function<Readable, T> mapper, Object... binds) {
+        return Flux.defer(() -> {
+            Statement statement = reader.createStatement(sql);
+            for (int i = 0; i < binds.length; i++) {
+                statement.bind(i, binds[i]);
+            }
+            return Flux.from(statement.execute()).concatMap(r -> r.map(mapper::apply));
+        });
+    }
+
+    @Override
     public long headSeq() {
         return head;
     }
@@ -486,6 +575,46 @@ final class R2dbcEventLog implements EventLog {
         return closing;
     }
 
-    private record PendingAppend(List<NewEvent> events, String[] data, MonoSink<List<Event>> sink) {
+    /** An append (change null, data serialized) or a state change (planned on the writer) waiting to commit. */
+    private record Pending(@Nullable StateChange<?> change, List<NewEvent> events, String @Nullable [] data,
+                           MonoSink<Object> sink) {
+    }
+
+    /** A queued item of the batch being committed, with its stored events as they are assigned. */
+    private static final class Planned {
+        final StateChange.@Nullable Plan<?> plan;
+        final List<NewEvent> events;
+        final String[] data;
+        final MonoSink<Object> sink;
+        final List<Event> result;
+
+        Planned(StateChange.@Nullable Plan<?> plan, List<NewEvent> events, String[] data, MonoSink<Object> sink) {
+            this.plan = plan;
+            this.events = events;
+            this.data = data;
+            this.sink = sink;
+            this.result = new ArrayList<>(events.size());
+        }
+
+        void succeed() {
+            if (plan == null) {
+                sink.success(result);
+                return;
+            }
+            Object answer;
+            try {
+                answer = plan.result().apply(result);
+            } catch (RuntimeException e) {
+                sink.error(e);
+                return;
+            }
+            sink.success(answer);
+        }
+
+        void undo() {
+            if (plan != null) {
+                plan.undo().run();
+            }
+        }
     }
 }

@@ -130,6 +130,77 @@ public abstract class AbstractEventLogContractTest {
         return seqs;
     }
 
+    /** A change that counts in memory and emits the count; undo restores the count it found. */
+    protected static StateChange<Long> countingChange(int[] counter, List<StateChange.StateWrite> writes) {
+        return now -> {
+            int before = counter[0];
+            counter[0] = before + 1;
+            ObjectNode data = EventCodec.JSON.createObjectNode();
+            data.put("n", counter[0]);
+            return new StateChange.Plan<>(writes, List.of(new NewEvent(Topic.parse("counter:c"), "counted", data)),
+                events -> events.get(events.size() - 1).seq(), () -> counter[0] = before);
+        };
+    }
+
+    @Test
+    void transactAppendsThePlansEventsAndAnswersWithTheirSeqs() {
+        EventLog log = newLog();
+        List<Event> heard = new ArrayList<>();
+        log.setCommitListener(heard::addAll);
+        append(log, newEvent("task:T-1", "before", 0));
+        int[] counter = {0};
+
+        Long seq = log.transact(countingChange(counter, List.of())).block(TIMEOUT);
+
+        assertThat(seq).isEqualTo(2L);
+        assertThat(log.headSeq()).isEqualTo(2L);
+        assertThat(heard).extracting(Event::eventType).containsExactly("before", "counted");
+        assertThat(heard.get(1).timestamp()).isEqualTo(clock.instant());
+        assertThat(read(log, query(0, Long.MAX_VALUE, Long.MAX_VALUE, "counter:*"))).containsExactly(2L);
+    }
+
+    @Test
+    void transactPlansRunOneAtATimeInOrderSoEachSeesTheChangesBeforeIt() {
+        EventLog log = newLog();
+        int[] counter = {0};
+
+        List<Long> answers = Flux.range(0, 200)
+            .flatMap(i -> log.transact(countingChange(counter, List.of())), 64)
+            .collectList().block(TIMEOUT);
+
+        assertThat(answers).hasSize(200).doesNotHaveDuplicates();
+        List<Event> events = log.read(query(0, Long.MAX_VALUE, Long.MAX_VALUE)).collectList().block(TIMEOUT);
+        assertThat(events).hasSize(200);
+        // The count each event carries rises with its seq: plans ran in commit order, none saw a later one.
+        assertThat(events).extracting(e -> e.data().get("n").intValue())
+            .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 200).boxed().toList());
+    }
+
+    @Test
+    void aRefusedChangeWritesNothingAndFailsWithItsOwnError() {
+        EventLog log = newLog();
+        append(log, newEvent("task:T-1", "a", 1));
+        IllegalArgumentException refusal = new IllegalArgumentException("no such task");
+
+        log.transact(now -> {
+            throw refusal;
+        }).as(StepVerifier::create).expectErrorMatches(e -> e == refusal).verify(TIMEOUT);
+
+        assertThat(log.headSeq()).isEqualTo(1L);
+        assertThat(append(log, newEvent("task:T-1", "b", 2)).get(0).seq()).isEqualTo(2L);
+    }
+
+    @Test
+    void aChangeWithoutEventsAnswersWithoutMovingTheHead() {
+        EventLog log = newLog();
+
+        String answer = log.transact(now -> new StateChange.Plan<>(List.of(), List.of(), events -> "none",
+            () -> { })).block(TIMEOUT);
+
+        assertThat(answer).isEqualTo("none");
+        assertThat(log.headSeq()).isZero();
+    }
+
     @Test
     void emptyLogHasHeadZeroOldestOneAndNothingPurged() {
         EventLog log = newLog();
