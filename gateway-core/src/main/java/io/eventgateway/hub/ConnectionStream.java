@@ -12,6 +12,7 @@ import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 
@@ -395,7 +396,17 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
                         ((ReplayBlock) next).act();
                         continue;
                     }
-                    a.onNext(next);
+                    try {
+                        a.onNext(next);
+                    } catch (Throwable error) {
+                        // A subscriber that throws broke its contract; end this stream alone, loudly, rather
+                        // than leave it (and the batch that drains it) stuck.
+                        Exceptions.throwIfJvmFatal(error);
+                        cancel();
+                        terminated = true;
+                        a.onError(Operators.onOperatorError(error, a.currentContext()));
+                        return;
+                    }
                     emitted++;
                 }
                 if (emitted != 0 && r != Long.MAX_VALUE) {

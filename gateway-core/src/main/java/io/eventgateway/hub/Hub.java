@@ -202,13 +202,16 @@ public final class Hub implements CommitListener {
         }
         Long since = command.since();
         long head = headSeq;
-        Boolean recovered = since == null ? null : log.purgedThrough() <= since;
+        long purged = log.purgedThrough();
+        Boolean recovered = since == null ? null : purged <= since;
         Subscribed reply = new Subscribed(command.requestId(), command.topics(), active, head, recovered);
         stream.offerControl(reply);
         if (since != null) {
             List<TopicPattern> patterns = new ArrayList<>(requested.keySet());
             Flux<Event> replay = since >= head ? Flux.empty()
-                : log.read(new EventQuery(since, head, patterns, Long.MAX_VALUE)).filter(command.selector());
+                // From the purge floor the reply announced: anything purged after it fails the read, never skips.
+                : log.read(new EventQuery(Math.max(since, purged), head, patterns, Long.MAX_VALUE))
+                    .filter(command.selector());
             String requestId = command.requestId();
             stream.offerReplay(replay, since, (error, lastSeq) -> new ReplayFailed(requestId, lastSeq,
                 "replay failed after seq " + lastSeq + ": " + error.getMessage()

@@ -6,6 +6,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
 
 /**
  * Hands the dispatcher's work to one connection-owning thread (a Netty event loop) in batches: a stream with new
@@ -25,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * to that delay on every delivery, so it is off by default.
  */
 final class LoopBatcher implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoopBatcher.class);
 
     private final Executor loop;
     private final long delayNanos;
@@ -53,7 +58,14 @@ final class LoopBatcher implements Runnable {
         for (;;) {
             ConnectionStream stream;
             while ((stream = dirty.poll()) != null) {
-                stream.drainFromBatch();
+                try {
+                    stream.drainFromBatch();
+                } catch (Throwable error) {
+                    // Never let one connection's failure end the batch: the loop's other connections would wait
+                    // forever, their streams marked dirty and this batch marked scheduled.
+                    Exceptions.throwIfJvmFatal(error);
+                    LOG.warn("draining connection {} failed", stream.id(), error);
+                }
             }
             scheduled.set(false);
             // A stream queued after the last poll but before the flag was cleared would otherwise wait for the

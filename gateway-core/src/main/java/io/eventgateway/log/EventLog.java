@@ -23,7 +23,8 @@ import reactor.core.scheduler.Scheduler;
  *       {@link #append} completes;</li>
  *   <li>an event with an idempotency key seen within the window is not appended again: the original event is
  *       returned in its place;</li>
- *   <li>{@link #read} returns the retained events of a range in increasing {@code seq}.</li>
+ *   <li>{@link #read} returns the retained events of a range in increasing {@code seq}, and fails rather than
+ *       skip an event of the range that was purged.</li>
  * </ul>
  */
 public interface EventLog extends Disposable {
@@ -87,7 +88,9 @@ public interface EventLog extends Disposable {
     <R> Mono<R> transact(StateChange<R> change);
 
     /**
-     * Reads a range of retained events.
+     * Reads a range of retained events. The range must start at or above {@link #purgedThrough()}: every seq of
+     * it is read (whatever the patterns select), and one that retention purged before the read reached it fails
+     * the read with {@link EventsPurgedException} instead of being skipped ({@link EventQuery#select}).
      *
      * @param query the range, patterns and limit
      * @return the events in increasing {@code seq}; honours back-pressure and cancellation

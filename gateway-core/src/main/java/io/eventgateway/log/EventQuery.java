@@ -51,6 +51,13 @@ public record EventQuery(long since, long until, List<TopicPattern> patterns, lo
      * Runs this query over a log: reads the range {@code (since, min(until, head)]} in increasing seq with
      * {@code range}, keeps the events of the patterns, and stops at the limit. Shared by every implementation.
      *
+     * <p>Seqs are contiguous in a log (a failed commit gives its seqs to the next one; retention only removes a
+     * prefix), so every seq of the range must come from {@code range}, whatever the patterns: a missing one was
+     * purged by retention after the caller chose {@code since}, and the read fails with
+     * {@link EventsPurgedException} instead of skipping it. A caller that accepts an already purged prefix (it
+     * told its client so, with {@code recovered: false} or {@code truncated: true}) starts {@code since} at the
+     * log's {@link EventLog#purgedThrough()}.
+     *
      * @param head the log's head
      * @param range reads the events of {@code (from, to]} in increasing seq
      * @return the selected events
@@ -60,7 +67,22 @@ public record EventQuery(long since, long until, List<TopicPattern> patterns, lo
         if (to <= since) {
             return Flux.empty();
         }
-        Flux<Event> selected = range.apply(since, to).filter(e -> matches(e.topic()));
+        Flux<Event> selected = Flux.defer(() -> {
+            long[] next = {since + 1};
+            return range.apply(since, to)
+                .<Event>handle((event, sink) -> {
+                    if (event.seq() != next[0]) {
+                        sink.error(new EventsPurgedException(next[0] - 1, event.seq()));
+                        return;
+                    }
+                    next[0]++;
+                    if (matches(event.topic())) {
+                        sink.next(event);
+                    }
+                })
+                .concatWith(Flux.defer(() -> next[0] > to ? Flux.empty()
+                    : Flux.error(new EventsPurgedException(next[0] - 1, -1))));
+        });
         return limit == Long.MAX_VALUE ? selected : selected.take(limit, true);
     }
 }

@@ -512,12 +512,30 @@ public abstract class AbstractEventLogContractTest {
 
         assertThat(log.headSeq()).isEqualTo(s.get(7));
         assertThat(log.oldestSeq()).isEqualTo(s.get(3));
-        assertThat(read(log, query(0, Long.MAX_VALUE, Long.MAX_VALUE))).isEqualTo(s.subList(3, 8));
-        assertThat(read(log, query(0, Long.MAX_VALUE, Long.MAX_VALUE, "task:T-1", "task:T-2", "task:T-3")))
+        long floor = log.purgedThrough();
+        assertThat(read(log, query(floor, Long.MAX_VALUE, Long.MAX_VALUE))).isEqualTo(s.subList(3, 8));
+        assertThat(read(log, query(floor, Long.MAX_VALUE, Long.MAX_VALUE, "task:T-1", "task:T-2", "task:T-3")))
             .isEmpty();
-        assertThat(read(log, query(0, s.get(2), Long.MAX_VALUE))).isEmpty();
-        assertThat(read(log, query(s.get(1), s.get(4), Long.MAX_VALUE))).containsExactly(s.get(3), s.get(4));
-        assertThat(read(log, query(0, Long.MAX_VALUE, 1))).containsExactly(s.get(3));
+        assertThat(read(log, query(floor, s.get(4), Long.MAX_VALUE))).containsExactly(s.get(3), s.get(4));
+        assertThat(read(log, query(floor, Long.MAX_VALUE, 1))).containsExactly(s.get(3));
+    }
+
+    @Test
+    void aReadFromBelowThePurgeFloorFailsInsteadOfSkippingThePurgedEvents() {
+        EventLog log = newLog(5, Duration.ofDays(7), Duration.ofMinutes(5));
+        for (int n = 1; n <= 8; n++) {
+            append(log, newEvent("task:T-" + n, "a", n));
+        }
+        awaitPurgedThrough(log, 3);
+
+        // Whatever the patterns: seq 3 is gone even though the read would not have selected it.
+        log.read(query(2, Long.MAX_VALUE, Long.MAX_VALUE, "task:T-8")).as(StepVerifier::create)
+            .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(EventsPurgedException.class)
+                .hasMessageContaining("after seq 2"))
+            .verify(TIMEOUT);
+        log.read(query(0, 2, Long.MAX_VALUE)).as(StepVerifier::create)
+            .expectError(EventsPurgedException.class).verify(TIMEOUT);
+        assertThat(read(log, query(3, Long.MAX_VALUE, Long.MAX_VALUE, "task:T-8"))).containsExactly(8L);
     }
 
     @Test
@@ -534,7 +552,7 @@ public abstract class AbstractEventLogContractTest {
         assertThat(first).isLessThan(second);
         assertThat(log.oldestSeq()).isEqualTo(third);
         assertThat(log.headSeq()).isEqualTo(third);
-        assertThat(read(log, query(0, Long.MAX_VALUE, Long.MAX_VALUE))).containsExactly(third);
+        assertThat(read(log, query(log.purgedThrough(), Long.MAX_VALUE, Long.MAX_VALUE))).containsExactly(third);
     }
 
     @Test
@@ -549,7 +567,8 @@ public abstract class AbstractEventLogContractTest {
 
         awaitPurgedThrough(log, first);
         assertThat(log.oldestSeq()).isEqualTo(second);
-        assertThat(read(log, query(0, Long.MAX_VALUE, Long.MAX_VALUE))).containsExactly(second, third);
+        assertThat(read(log, query(log.purgedThrough(), Long.MAX_VALUE, Long.MAX_VALUE)))
+            .containsExactly(second, third);
     }
 
     /** A clock that stands still until a test advances it. */

@@ -12,6 +12,7 @@ import io.eventgateway.event.NewEvent;
 import io.eventgateway.event.NewEvents;
 import io.eventgateway.log.EventLog;
 import io.eventgateway.log.EventQuery;
+import io.eventgateway.log.EventsPurgedException;
 import io.eventgateway.topic.TopicPattern;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -39,6 +41,8 @@ final class EventsResource {
     /** {@code limit} of {@code GET /api/events}: default and maximum. */
     static final int DEFAULT_LIMIT = 1000;
     static final int MAX_LIMIT = 10_000;
+    /** Reads again at most this often when retention purges part of a history page while it is read. */
+    private static final int PURGE_RETRIES = 3;
 
     private static final ObjectReader READER =
         EventCodec.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -152,9 +156,9 @@ final class EventsResource {
             long until = longParam(params, "until", head, 0, Long.MAX_VALUE);
             long limit = longParam(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
             List<TopicPattern> patterns = patterns(params);
-            long purged = log.purgedThrough();
-            return log.read(new EventQuery(since, until, patterns, limit + 1)).collectList()
-                .flatMap(events -> Json.send(response, HttpResponseStatus.OK, g -> {
+            return history(since, until, patterns, limit)
+                .flatMap(page -> Json.send(response, HttpResponseStatus.OK, g -> {
+                    List<Event> events = page.events();
                     boolean hasMore = events.size() > limit;
                     int count = hasMore ? (int) limit : events.size();
                     g.writeStartObject();
@@ -166,10 +170,25 @@ final class EventsResource {
                     g.writeNumberField("headSeq", Math.max(head, log.headSeq()));
                     g.writeNumberField("oldestSeq", log.oldestSeq());
                     g.writeBooleanField("hasMore", hasMore);
-                    g.writeBooleanField("truncated", purged > since);
+                    g.writeBooleanField("truncated", page.purged() > since);
                     g.writeEndObject();
                 }));
         });
+    }
+
+    /**
+     * Reads one page from the purge floor: when retention purges part of it during the read, reads again from the
+     * new floor (a few times at most), so the answer says {@code truncated} rather than skipping events.
+     */
+    private Mono<HistoryPage> history(long since, long until, List<TopicPattern> patterns, long limit) {
+        return Mono.defer(() -> {
+            long purged = log.purgedThrough();
+            return log.read(new EventQuery(Math.max(since, purged), until, patterns, limit + 1)).collectList()
+                .map(events -> new HistoryPage(events, purged));
+        }).retryWhen(Retry.max(PURGE_RETRIES).filter(EventsPurgedException.class::isInstance));
+    }
+
+    private record HistoryPage(List<Event> events, long purged) {
     }
 
     private static List<TopicPattern> patterns(Map<String, List<String>> params) {
