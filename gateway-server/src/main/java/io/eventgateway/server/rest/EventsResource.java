@@ -22,8 +22,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -64,7 +67,10 @@ final class EventsResource {
             JsonNode root = parse(bytes);
             boolean single = root.isObject();
             List<NewEvent> events = events(root);
-            return log.append(events).flatMap(stored -> Json.send(response, HttpResponseStatus.ACCEPTED, g -> {
+            // Back to the request's own event loop before the answer is built: the append completes on the log's
+            // writer thread, the one that limits durable throughput.
+            Mono<List<Event>> appended = log.append(events).publishOn(loopOf(request));
+            return appended.flatMap(stored -> Json.send(response, HttpResponseStatus.ACCEPTED, g -> {
                 g.writeStartObject();
                 if (single) {
                     g.writeNumberField("seq", stored.get(0).seq());
@@ -78,6 +84,12 @@ final class EventsResource {
                 g.writeEndObject();
             }));
         });
+    }
+
+    private static Scheduler loopOf(HttpServerRequest request) {
+        Executor[] loop = new Executor[1];
+        request.withConnection(connection -> loop[0] = connection.channel().eventLoop());
+        return loop[0] == null ? Schedulers.immediate() : Schedulers.fromExecutor(loop[0]);
     }
 
     private static JsonNode parse(byte[] bytes) {

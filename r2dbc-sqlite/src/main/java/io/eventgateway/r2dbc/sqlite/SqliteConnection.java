@@ -506,7 +506,7 @@ final class SqliteConnection implements Connection {
         if (sql == null) {
             throw new IllegalArgumentException("sql must not be null");
         }
-        return new SqliteStatement(this, ParsedSql.parse(sql));
+        return new SqliteStatement(this, ParsedSql.cached(sql));
     }
 
     int fetchSize() {

@@ -32,6 +32,9 @@ final class SqliteStatement implements Statement {
 
     private int fetchSize;
 
+    /** Whether a bound value is a Blob or Clob still to be read: checked as values are bound, not rescanned. */
+    private boolean streams;
+
     SqliteStatement(SqliteConnection connection, ParsedSql parsed) {
         this.connection = connection;
         this.parsed = parsed;
@@ -62,7 +65,7 @@ final class SqliteStatement implements Statement {
             throw new IllegalArgumentException("value must not be null; use bindNull(" + index + ", type)");
         }
         checkIndex(index);
-        this.current[index] = Codecs.encode(value);
+        this.current[index] = encode(value);
         return this;
     }
 
@@ -74,7 +77,7 @@ final class SqliteStatement implements Statement {
         if (value == null) {
             throw new IllegalArgumentException("value must not be null; use bindNull(\"" + name + "\", type)");
         }
-        this.current[this.parsed.indexOf(name)] = Codecs.encode(value);
+        this.current[this.parsed.indexOf(name)] = encode(value);
         return this;
     }
 
@@ -98,6 +101,14 @@ final class SqliteStatement implements Statement {
         }
         this.current[this.parsed.indexOf(name)] = Codecs.encodeNull(type);
         return this;
+    }
+
+    private Object encode(Object value) {
+        Object encoded = Codecs.encode(value);
+        if (Codecs.needsResolution(encoded)) {
+            this.streams = true;
+        }
+        return encoded;
     }
 
     private void checkIndex(int index) {
@@ -145,7 +156,9 @@ final class SqliteStatement implements Statement {
         this.current = new Object[this.parsed.parameterCount()];
         String[] columns = this.generated;
         int rows = this.fetchSize;
-        if (needsResolution(toRun)) {
+        boolean resolve = this.streams;
+        this.streams = false;
+        if (resolve) {
             return Flux.fromIterable(toRun)
                 .concatMap(SqliteStatement::resolve)
                 .collectList()
@@ -153,18 +166,6 @@ final class SqliteStatement implements Statement {
                     columns, rows));
         }
         return this.connection.execute(this.parsed.sql(), this.parsed.parts(), toRun, columns, rows);
-    }
-
-    /** Plain loops: this runs once per execute over every bound value, on the group-commit path. */
-    private static boolean needsResolution(List<Object[]> sets) {
-        for (int i = 0; i < sets.size(); i++) {
-            for (Object value : sets.get(i)) {
-                if (Codecs.needsResolution(value)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static reactor.core.publisher.Mono<Object[]> resolve(Object[] values) {
