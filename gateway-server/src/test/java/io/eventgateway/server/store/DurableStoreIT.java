@@ -99,6 +99,37 @@ class DurableStoreIT extends GatewayTestSupport {
     }
 
     @Test
+    void aWebSocketPublishRetriedWithItsKeyIsAnsweredWithTheOriginalSeqAndDeliveredOnce() {
+        startOn(dir.resolve("ws-idem.db"));
+        String publish = "{\"type\":\"publish\",\"id\":\"%s\",\"payload\":{\"topic\":\"bot:B-1\","
+            + "\"eventType\":\"bot.step\",\"data\":{\"try\":%d},\"idempotencyKey\":\"step-7\"}}";
+        try (WsTestClient publisher = ws(); WsTestClient subscriber = ws()) {
+            publisher.connected();
+            subscriber.connected();
+            subscriber.subscribe("{\"topics\":[\"bot:*\"]}");
+
+            publisher.send(String.format(publish, "p-1", 1));
+            JsonNode first = publisher.expect("published");
+            publisher.send(String.format(publish, "p-2", 2));
+            JsonNode retry = publisher.expect("published");
+            // The same key over REST is the same publish: one key space for both ways in.
+            long overRest = http("POST", "/api/events", "application/json", "{\"topic\":\"bot:B-1\","
+                + "\"eventType\":\"bot.step\",\"data\":{\"try\":3},\"idempotencyKey\":\"step-7\"}")
+                .json().get("seq").asLong();
+            long marker = publish("bot:B-1", "bot.marker", "{}");
+
+            long seq = first.at("/payload/seq").asLong();
+            assertThat(first.get("id").asText()).isEqualTo("p-1");
+            assertThat(retry.get("id").asText()).isEqualTo("p-2");
+            assertThat(retry.at("/payload/seq").asLong()).isEqualTo(seq);
+            assertThat(overRest).isEqualTo(seq);
+            List<JsonNode> delivered = subscriber.framesThroughEvent(marker);
+            assertThat(delivered).extracting(f -> f.at("/payload/seq").asLong()).containsExactly(seq, marker);
+            assertThat(delivered.get(0).at("/payload/data/try").asInt()).as("the original is kept").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aFileThatIsNotADatabaseIsRefusedWithOneClearLine() throws Exception {
         Path file = dir.resolve("not-a-db.db");
         Files.write(file, "this is not a database, just text that is long enough to have a header"
