@@ -61,9 +61,14 @@ public final class Hub implements CommitListener {
     private volatile long published;
 
     private final long writeDelayNanos;
+    private final HubRecorder recorder;
+    /** The commit time ({@code System.nanoTime()}) of the batch being dispatched, 0 between batches. */
+    private volatile long dispatchingCommitNanos;
 
-    private Hub(EventLog log, int bufferSize, int maxSubscriptions, Scheduler dispatcher, Duration writeDelay) {
+    private Hub(EventLog log, int bufferSize, int maxSubscriptions, Scheduler dispatcher, Duration writeDelay,
+                HubRecorder recorder) {
         this.writeDelayNanos = writeDelay.toNanos();
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.log = Objects.requireNonNull(log, "log");
         this.bufferSize = bufferSize;
         this.maxSubscriptions = maxSubscriptions;
@@ -97,7 +102,23 @@ public final class Hub implements CommitListener {
      */
     public static Hub create(EventLog log, int bufferSize, int maxSubscriptions, Scheduler dispatcher,
                              Duration writeDelay) {
-        Hub hub = new Hub(log, bufferSize, maxSubscriptions, dispatcher, writeDelay);
+        return create(log, bufferSize, maxSubscriptions, dispatcher, writeDelay, HubRecorder.NOOP);
+    }
+
+    /**
+     * Creates a hub that reports to a recorder, and registers it as the log's commit listener.
+     *
+     * @param log the event log whose committed batches it dispatches
+     * @param bufferSize {@code ws.buffer-size}: live events buffered per connection (default 1000)
+     * @param maxSubscriptions {@code ws.max-subscriptions}: active patterns per connection (default 50)
+     * @param dispatcher a single-threaded scheduler, the hub's dispatcher thread
+     * @param writeDelay {@code ws.write-delay} (default 0: at once)
+     * @param recorder receives one call per dispatched batch and per loop batch (default {@link HubRecorder#NOOP})
+     * @return the hub
+     */
+    public static Hub create(EventLog log, int bufferSize, int maxSubscriptions, Scheduler dispatcher,
+                             Duration writeDelay, HubRecorder recorder) {
+        Hub hub = new Hub(log, bufferSize, maxSubscriptions, dispatcher, writeDelay, recorder);
         log.setCommitListener(hub);
         return hub;
     }
@@ -142,7 +163,8 @@ public final class Hub implements CommitListener {
      */
     public ConnectionStream open(String connectionId, @Nullable Executor loop) {
         LoopBatcher batcher = loop == null ? null
-            : batchers.computeIfAbsent(loop, l -> new LoopBatcher(l, writeDelayNanos));
+            : batchers.computeIfAbsent(loop, l -> new LoopBatcher(l, writeDelayNanos, recorder,
+                () -> dispatchingCommitNanos));
         ConnectionStream[] holder = new ConnectionStream[1];
         ConnectionStream stream = new ConnectionStream(connectionId, bufferSize, () -> close(holder[0]), batcher);
         holder[0] = stream;
@@ -151,10 +173,13 @@ public final class Hub implements CommitListener {
 
     @Override
     public void onCommit(List<Event> batch) {
-        dispatcher.schedule(() -> dispatch(batch));
+        long committedAt = recorder.enabled() ? System.nanoTime() : 0L;
+        dispatcher.schedule(() -> dispatch(batch, committedAt));
     }
 
-    private void dispatch(List<Event> batch) {
+    private void dispatch(List<Event> batch, long committedAt) {
+        // Read by the loop batchers this batch schedules: their one latency sample starts at this commit.
+        dispatchingCommitNanos = committedAt;
         for (int i = 0; i < batch.size(); i++) {
             Event event = batch.get(i);
             if (index.size() > 0) {
@@ -164,6 +189,8 @@ public final class Hub implements CommitListener {
             headSeq = event.seq();
         }
         published += batch.size();
+        recorder.dispatched(batch);
+        dispatchingCommitNanos = 0L;
     }
 
     /**

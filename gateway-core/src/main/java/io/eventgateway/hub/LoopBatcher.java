@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Exceptions;
@@ -35,16 +36,32 @@ final class LoopBatcher implements Runnable {
     private final long delayNanos;
     private final Queue<ConnectionStream> dirty = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final HubRecorder recorder;
+    /** The hub's commit time of the batch it is dispatching, 0 outside a dispatch. */
+    private final LongSupplier dispatchingCommitNanos;
+    /**
+     * The commit time of the dispatch that scheduled this batch, 0 when none did (a reply, a replay). Written by
+     * the thread that won {@link #scheduled} before it hands this task to the loop, read and cleared by the loop
+     * before it clears {@link #scheduled}: those two edges order every access.
+     */
+    private long batchCommitNanos;
 
     LoopBatcher(Executor loop, long delayNanos) {
+        this(loop, delayNanos, HubRecorder.NOOP, () -> 0L);
+    }
+
+    LoopBatcher(Executor loop, long delayNanos, HubRecorder recorder, LongSupplier dispatchingCommitNanos) {
         this.loop = loop;
         this.delayNanos = delayNanos;
+        this.recorder = recorder;
+        this.dispatchingCommitNanos = dispatchingCommitNanos;
     }
 
     /** Queues a stream whose dirty flag its caller just set; schedules a batch unless one is pending. */
     void schedule(ConnectionStream stream) {
         dirty.offer(stream);
         if (scheduled.compareAndSet(false, true)) {
+            batchCommitNanos = dispatchingCommitNanos.getAsLong();
             if (delayNanos > 0 && loop instanceof ScheduledExecutorService) {
                 ((ScheduledExecutorService) loop).schedule(this, delayNanos, TimeUnit.NANOSECONDS);
             } else {
@@ -66,6 +83,13 @@ final class LoopBatcher implements Runnable {
                     Exceptions.throwIfJvmFatal(error);
                     LOG.warn("draining connection {} failed", stream.id(), error);
                 }
+            }
+            long committedAt = batchCommitNanos;
+            if (committedAt != 0L) {
+                // One latency sample per loop batch: every frame of the batch has been handed to its socket
+                // (reactor-netty flushes once at the end of each connection's drain).
+                batchCommitNanos = 0L;
+                recorder.written(System.nanoTime() - committedAt);
             }
             scheduled.set(false);
             // A stream queued after the last poll but before the flag was cleared would otherwise wait for the

@@ -58,7 +58,26 @@ public interface EventLog extends Disposable {
     static Mono<EventLog> r2dbc(ConnectionFactory factory, Clock clock, long retentionEvents,
                                 Duration retentionAge, Duration idempotencyWindow,
                                 Scheduler timer) {
-        return R2dbcEventLog.open(factory, clock, retentionEvents, retentionAge, idempotencyWindow, timer);
+        return r2dbc(factory, clock, retentionEvents, retentionAge, idempotencyWindow, timer, LogRecorder.NOOP);
+    }
+
+    /**
+     * Opens the durable log, as {@link #r2dbc(ConnectionFactory, Clock, long, Duration, Duration, Scheduler)}, with a
+     * recorder that hears of every group commit (its size and duration) and every failed one.
+     *
+     * @param factory the connection factory; the log opens two connections, a writer and a reader
+     * @param clock the clock that stamps events and drives retention by age
+     * @param retentionEvents the newest events kept
+     * @param retentionAge the oldest age kept
+     * @param idempotencyWindow how long an idempotency key is remembered
+     * @param timer runs the retention tick
+     * @param recorder called on the writer once per group commit (default {@link LogRecorder#NOOP})
+     * @return the log, once open
+     */
+    static Mono<EventLog> r2dbc(ConnectionFactory factory, Clock clock, long retentionEvents,
+                                Duration retentionAge, Duration idempotencyWindow,
+                                Scheduler timer, LogRecorder recorder) {
+        return R2dbcEventLog.open(factory, clock, retentionEvents, retentionAge, idempotencyWindow, timer, recorder);
     }
 
     /**

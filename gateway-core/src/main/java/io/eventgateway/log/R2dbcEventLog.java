@@ -72,6 +72,7 @@ final class R2dbcEventLog implements EventLog, StateStore {
     private final Duration retentionAge;
     private final Duration idempotencyWindow;
     private final Scheduler timer;
+    private final LogRecorder recorder;
 
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     /**
@@ -94,7 +95,8 @@ final class R2dbcEventLog implements EventLog, StateStore {
 
     private R2dbcEventLog(Connection writer, Connection reader, Clock clock, long retentionEvents,
                           Duration retentionAge, Duration idempotencyWindow, Scheduler timer, long head,
-                          long oldest, long purgedThrough) {
+                          long oldest, long purgedThrough, LogRecorder recorder) {
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.writer = writer;
         this.reader = reader;
         this.clock = clock;
@@ -119,13 +121,13 @@ final class R2dbcEventLog implements EventLog, StateStore {
      * @see EventLog#r2dbc
      */
     static Mono<EventLog> open(ConnectionFactory factory, Clock clock, long retentionEvents, Duration retentionAge,
-                               Duration idempotencyWindow, Scheduler timer) {
+                               Duration idempotencyWindow, Scheduler timer, LogRecorder recorder) {
         return Mono.from(factory.create())
             .flatMap(writer -> migrate(writer)
                 .then(Mono.from(factory.create()))
                 .flatMap(reader -> loadState(writer).flatMap(state -> {
                     R2dbcEventLog log = new R2dbcEventLog(writer, reader, clock, retentionEvents, retentionAge,
-                        idempotencyWindow, timer, state[0], state[1], state[2]);
+                        idempotencyWindow, timer, state[0], state[1], state[2], recorder);
                     return log.loadIdempotencyKeys().thenReturn((EventLog) log);
                 }).onErrorResume(e -> Mono.from(reader.close()).then(Mono.error(e))))
                 .onErrorResume(e -> Mono.from(writer.close()).then(Mono.error(e))));
@@ -299,6 +301,7 @@ final class R2dbcEventLog implements EventLog, StateStore {
     }
 
     private Mono<Void> commit(List<Pending> queued) {
+        long started = System.nanoTime();
         Instant now = clock.instant();
         idempotencyKeys.expire(now);
         // Plans run first, in queue order, each seeing the state the ones before it left; a refused change
@@ -374,10 +377,12 @@ final class R2dbcEventLog implements EventLog, StateStore {
                     // Subscribers hear of the events only now, after commit, and in seq order (one writer loop).
                     listener.onCommit(List.copyOf(committed));
                 }
+                recorder.committed(committed.size(), System.nanoTime() - started);
                 batch.forEach(Planned::succeed);
             })
             .onErrorResume(error -> {
                 newKeys.forEach(idempotencyKeys::forget);
+                recorder.commitFailed(committed.size());
                 LOG.warn("event log append of {} events and {} state writes failed: {}", committed.size(),
                     writes.size(), error.toString());
                 return Mono.from(writer.rollbackTransaction()).onErrorResume(x -> Mono.empty())
