@@ -64,6 +64,7 @@ test('SIGKILL and restart during a steady publish: the subscriber sees every seq
       await sleep(2);
     }
   })();
+  publishing.catch(() => {}); // awaited below; this keeps an early failure of the test from leaving it unhandled
 
   await waitFor(() => acked.size >= KILL_AFTER, `${KILL_AFTER} acknowledged publishes`, 20000);
   gateOpen = false;
@@ -72,8 +73,10 @@ test('SIGKILL and restart during a steady publish: the subscriber sees every seq
   const second = await startGateway({ db, port: first.port });
   gateways.push(second);
   await waitFor(() => acked.size >= killedAt + 50, '50 publishes acknowledged by the restarted gateway', 20000);
-  const whileAway = [...acked.values()].slice(-50);
-  assert.ok(whileAway.every((seq) => !seen.includes(seq)));
+  // Not seen yet: the events published while away (a publish in flight at the kill may have been delivered before
+  // it, its answer lost; the retry with its key got the same seq).
+  const whileAway = [...acked.values()].filter((seq) => !seen.includes(seq));
+  assert.ok(whileAway.length >= 49, `${whileAway.length} events published while the subscriber was away`);
   gateOpen = true;
   await publishing;
 
