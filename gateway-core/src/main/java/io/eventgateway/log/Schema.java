@@ -19,7 +19,30 @@ final class Schema {
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
         "INSERT OR IGNORE INTO meta (key, value) VALUES ('head_seq', 0), ('purged_through', 0)");
 
-    private static final List<List<String>> MIGRATIONS = List.of(EVENT_LOG);
+    /**
+     * Version 2: the orchestration domain's state (issue 4), written by {@link EventLog#transact} in the same
+     * transaction as its events. Times are epoch milliseconds, as {@code events.ts}; stream counts are not stored but
+     * recounted from the tasks at start, so they can never disagree with them.
+     */
+    private static final List<String> DOMAIN_STATE = List.of(
+        "CREATE TABLE streams (stream_id TEXT PRIMARY KEY, stream_name TEXT NOT NULL, created_at INTEGER NOT NULL,"
+            + " started_at INTEGER, completed_at INTEGER, updated_at INTEGER NOT NULL)",
+        "CREATE TABLE tasks (id TEXT PRIMARY KEY, title TEXT NOT NULL, status TEXT NOT NULL, stream_id TEXT,"
+            + " assigned_agent TEXT, progress REAL NOT NULL, metadata TEXT NOT NULL, created_at INTEGER NOT NULL,"
+            + " updated_at INTEGER NOT NULL)",
+        "CREATE INDEX tasks_stream ON tasks (stream_id)",
+        "CREATE TABLE checkpoints (id TEXT PRIMARY KEY, task_id TEXT NOT NULL, sequence INTEGER NOT NULL,"
+            + " trigger TEXT NOT NULL, execution_phase TEXT, execution_step INTEGER, draft TEXT, expires_at INTEGER,"
+            + " created_at INTEGER NOT NULL, resumed_at INTEGER, expired_at INTEGER, UNIQUE (task_id, sequence))",
+        "CREATE TABLE agent_activity (agent_id TEXT PRIMARY KEY, agent_name TEXT, status TEXT NOT NULL,"
+            + " stream_id TEXT, task_id TEXT, phase TEXT, activity_description TEXT, started_at INTEGER,"
+            + " last_heartbeat_at INTEGER, completed_at INTEGER, updated_at INTEGER NOT NULL)",
+        "CREATE TABLE handoffs (id TEXT PRIMARY KEY, task_id TEXT NOT NULL, from_agent TEXT NOT NULL,"
+            + " to_agent TEXT NOT NULL, chain_position INTEGER NOT NULL, chain_length INTEGER NOT NULL,"
+            + " handoff_context TEXT NOT NULL, work_product_id TEXT, created_at INTEGER NOT NULL)",
+        "CREATE INDEX handoffs_task ON handoffs (task_id)");
+
+    private static final List<List<String>> MIGRATIONS = List.of(EVENT_LOG, DOMAIN_STATE);
 
     /** The schema version this build writes. */
     static final int VERSION = MIGRATIONS.size();
