@@ -1,23 +1,29 @@
 package io.eventgateway.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.PropertyAccessor;
-import java.io.File;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code scripts/bench SCENARIO [options]}. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Load generator for the Event Gateway. Scenarios: fanout (1 topic x N subscribers),"
-        + " publish (durable append throughput against plain sqlite-jdbc), replay (a reconnect storm with since).")
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, description = {
+    "Load generator for the Event Gateway: open-loop publisher, HdrHistogram latency from the intended publish"
+        + " time, correctness counts, CPU and memory of both sides. Scenarios:",
+    "  fanout          1 topic x --subscribers (1/100/1000/10000); --rise finds the knee (--p99-bound)",
+    "  many-topics     10,000 connections on 1,000 topics, a few events/s each",
+    "  slow-consumers  a share of clients stop reading: the others' latency, the gateway's heap, announced losses",
+    "  churn           reconnects per second (with since) while publishing",
+    "  publish         durable append throughput: REST batches and WebSocket publish against sqlite-jdbc",
+    "  replay          a reconnect storm: every client subscribes with since at once",
+    "  idle            heap per idle connection (default 10,000 connections)",
+    "Micro-benchmarks: scripts/bench jmh [JMH options]. Each run prints a Markdown report; --json and --markdown"
+        + " also write it. Exit status 3 when a correctness count is not 0.", ""})
 public final class BenchMain implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "the scenario: fanout, publish or replay")
+    @Parameters(index = "0", description = "the scenario: fanout, many-topics, slow-consumers, churn, publish,"
+        + " replay or idle")
     String scenario;
 
     @Mixin
@@ -29,31 +35,46 @@ public final class BenchMain implements Callable<Integer> {
      * @param args the scenario and options
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchMain()).execute(args));
+        System.exit(new CommandLine(new BenchMain()).setOverwrittenOptionsAllowed(true).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        Report report;
-        if ("fanout".equals(scenario)) {
-            report = new FanoutScenario(options).run();
-        } else if ("replay".equals(scenario)) {
-            System.out.print(new ReplayScenario(options).run());
-            return 0;
-        } else if ("publish".equals(scenario)) {
-            System.out.print(new PublishScenario(options).run());
-            return 0;
-        } else {
+        Report report = run(scenario, options);
+        if (report == null) {
             System.err.println("error: unknown scenario '" + scenario + "'; see --help");
             return 2;
         }
-        System.out.println(Report.markdownHeader());
-        System.out.println(report.markdown());
-        if (options.json != null) {
-            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
-            mapper.writeValue(new File(options.json), report);
+        report.write(options);
+        return report.exitCode();
+    }
+
+    /**
+     * Runs a scenario.
+     *
+     * @param scenario its name
+     * @param options the options
+     * @return its report, or null when the scenario is unknown
+     */
+    static @Nullable Report run(String scenario, BenchOptions options) throws Exception {
+        Report report;
+        if ("fanout".equals(scenario)) {
+            report = new FanoutScenario(options).run();
+        } else if ("many-topics".equals(scenario)) {
+            report = new ManyTopicsScenario(options).run();
+        } else if ("slow-consumers".equals(scenario)) {
+            report = new SlowConsumersScenario(options).run();
+        } else if ("churn".equals(scenario)) {
+            report = new ChurnScenario(options).run();
+        } else if ("replay".equals(scenario)) {
+            report = new ReplayScenario(options).run();
+        } else if ("publish".equals(scenario)) {
+            report = new PublishScenario(options).run();
+        } else if ("idle".equals(scenario)) {
+            report = new IdleScenario(options).run();
+        } else {
+            return null;
         }
-        return report.unannounced == 0 && report.duplicates == 0 && report.orderViolations == 0 ? 0 : 3;
+        return report;
     }
 }

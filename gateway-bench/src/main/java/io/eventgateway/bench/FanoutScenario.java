@@ -1,38 +1,18 @@
 package io.eventgateway.bench;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.Histogram;
-import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.WebsocketClientSpec;
-import reactor.netty.resources.ConnectionProvider;
-import reactor.netty.resources.LoopResources;
+import java.util.Map;
 
 /**
- * 1 topic x N subscribers, an open-loop publisher at a fixed rate: each event carries its intended publish time
- * ({@code data.t}, {@code System.nanoTime()} of the schedule, not of the send), so a stall anywhere shows up as
- * latency instead of silently slowing the publisher (coordinated omission).
+ * {@code fanout}: one topic, {@code --subscribers} subscribers, an open-loop publisher at {@code --rate} events/s.
+ * With {@code --rise} the rate goes up by {@code --rate-step} every {@code --step-seconds} (after
+ * {@code --settle-seconds} left out) until the p99 passes {@code --p99-bound}: the knee is the last rate within
+ * the bound. The steps can be drawn as an SVG ({@code --plot}).
  */
 final class FanoutScenario {
-
-    private static final byte[] SUBSCRIBED = "\"type\":\"subscribed\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PING = "\"type\":\"ping\"".getBytes(StandardCharsets.US_ASCII);
-    private static final String PONG = "{\"type\":\"pong\"}";
-    private static final byte[] HEAD_SEQ = "\"headSeq\":".getBytes(StandardCharsets.US_ASCII);
 
     private final BenchOptions options;
 
@@ -40,175 +20,89 @@ final class FanoutScenario {
         this.options = options;
     }
 
-    Report run() throws InterruptedException {
-        LoopResources loops = LoopResources.create("bench-client", options.clientThreads, true);
-        Latency latency = new Latency();
-        List<Subscriber> subscribers = new ArrayList<>(options.subscribers);
-        List<Disposable> connections = new ArrayList<>(options.subscribers);
-        CountDownLatch ready = new CountDownLatch(options.subscribers);
-        String subscribe = "{\"type\":\"subscribe\",\"id\":\"b\",\"payload\":{\"topics\":[\"" + options.topic + "\"]}}";
-        try {
-            for (int i = 0; i < options.subscribers; i++) {
-                Subscriber subscriber = new Subscriber(latency);
-                subscribers.add(subscriber);
-                String source = "127.0.0." + (1 + i / options.connectionsPerSourceAddress);
-                connections.add(client(loops, source)
-                    .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(1 << 20).build())
-                    .uri("/ws")
-                    .handle((in, out) -> out.sendObject(Mono.just(new TextWebSocketFrame(subscribe)))
-                        .then(in.receiveFrames().doOnNext(frame -> {
-                            if (onFrame(subscriber, frame, ready)) {
-                                out.sendObject(Mono.just(new TextWebSocketFrame(PONG))).then().subscribe();
-                            }
-                        }).then()))
-                    .subscribe(null, e -> ready.countDown()));
+    Report run() {
+        int subscribers = options.subscribers(1000);
+        int rate = options.rate(300);
+        Generator.checkOpenFileLimit(subscribers + 10);
+        try (LiveRun run = new LiveRun(options, "fanout")) {
+            Report report = run.report;
+            report.parameters.put("subscribers", subscribers);
+            report.parameters.put("topic", options.topic);
+            report.parameters.put(options.rise ? "start rate/s" : "rate/s", rate);
+            if (options.rise) {
+                report.parameters.put("rate step/s", step(rate));
+                report.parameters.put("p99 bound ms", options.p99BoundMs);
+                report.parameters.put("step s", options.stepSeconds);
+            } else {
+                report.parameters.put("seconds", options.seconds);
             }
-            if (!ready.await(120, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("only " + (options.subscribers - ready.getCount()) + " of "
-                    + options.subscribers + " subscribers were subscribed after 120 s");
+            report.parameters.put("warm-up s", options.warmupSeconds);
+            Latency latency = new Latency();
+            List<BenchClient> clients = new ArrayList<>();
+            for (int i = 0; i < subscribers; i++) {
+                clients.add(run.generator.add(0, options.topic, latency, false));
             }
-            long live = subscribers.stream().filter(s -> s.subscribed).count();
-            return publishAndMeasure(loops, latency, subscribers, live);
-        } finally {
-            connections.forEach(Disposable::dispose);
-            loops.disposeLater().block(Duration.ofSeconds(10));
+            run.generator.connect(clients, -1);
+            Publisher publisher = run.publisher(new String[] {options.topic}, options.publishers(1));
+            Meter meter = run.meter(Map.of("all", latency));
+            publisher.start(rate);
+            run.warmup(rate);
+            if (options.rise) {
+                rise(run, meter, publisher, rate, subscribers);
+            } else {
+                meter.window("steady", options.seconds, rate, true);
+            }
+            run.finish();
+            return report;
         }
     }
 
-    /** Handles a frame; answers true when it was the server's heartbeat ping, which must be answered. */
-    private boolean onFrame(Subscriber subscriber, WebSocketFrame frame, CountDownLatch ready) {
-        if (!(frame instanceof TextWebSocketFrame)) {
-            return false;
-        }
-        ByteBuf content = frame.content();
-        if (!subscriber.subscribed) {
-            if (Subscriber.contains(content, SUBSCRIBED)) {
-                long head = Subscriber.number(content, HEAD_SEQ);
-                subscriber.startAt(head + 1);
-                ready.countDown();
-            }
-            return false;
-        }
-        if (Subscriber.typeLetter(content) == 'p') {
-            return Subscriber.contains(content, PING);
-        }
-        subscriber.onFrame(content, System.nanoTime());
-        return false;
+    private int step(int rate) {
+        return options.rateStep != null ? options.rateStep : rate;
     }
 
-    private HttpClient client(LoopResources loops, String sourceAddress) {
-        return HttpClient.create(ConnectionProvider.newConnection())
-            .runOn(loops)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .host(options.host)
-            .port(options.port)
-            .bindAddress(() -> new InetSocketAddress(sourceAddress, 0));
-    }
-
-    private Report publishAndMeasure(LoopResources loops, Latency latency, List<Subscriber> subscribers, long live)
-        throws InterruptedException {
-        Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
-        CountDownLatch publisherReady = new CountDownLatch(1);
-        Disposable publisher = client(loops, "127.0.0.1")
-            .websocket()
-            .uri("/ws")
-            .handle((in, out) -> {
-                publisherReady.countDown();
-                return Mono.when(out.sendObject(outbound.asFlux()), in.receive().then());
-            })
-            .subscribe();
-        publisherReady.await(30, TimeUnit.SECONDS);
-        String pad = "x".repeat(Math.max(0, options.payloadBytes - 200));
-        long periodNanos = 1_000_000_000L / options.rate;
-        long total = (long) options.rate * (options.warmupSeconds + options.seconds);
-        long start = System.nanoTime() + 100_000_000L;
-        long nextReport = start + 1_000_000_000L;
-        long warmupEnd = start + options.warmupSeconds * 1_000_000_000L;
-        long lastReceived = 0;
-        long steadyStartReceived = -1;
-        long steadyStartNanos = 0;
-        double gatewayCpuStart = 0;
-        double selfCpuStart = 0;
-        long selfPid = ProcessHandle.current().pid();
-        List<String> progress = new ArrayList<>();
-        for (long i = 0; i < total; i++) {
-            long intended = start + i * periodNanos;
-            long wait = intended - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
+    private void rise(LiveRun run, Meter meter, Publisher publisher, int start, int subscribers) {
+        Report report = run.report;
+        Report.Row withinBound = null;
+        String stopped = "reached --rate-max " + options.rateMax;
+        List<Report.Row> steps = new ArrayList<>();
+        for (int rate = start; rate <= options.rateMax; rate += step(start)) {
+            publisher.setRate(rate);
+            if (options.settleSeconds > 0) {
+                Meter.sleepUntil(System.nanoTime() + options.settleSeconds * 1_000_000_000L);
             }
-            outbound.tryEmitNext(new TextWebSocketFrame("{\"type\":\"publish\",\"payload\":{\"topic\":\""
-                + options.topic + "\",\"eventType\":\"bench.tick\",\"data\":{\"t\":" + intended + ",\"n\":" + i
-                + ",\"pad\":\"" + pad + "\"}}}"));
-            long now = System.nanoTime();
-            if (now >= nextReport) {
-                boolean steady = now > warmupEnd;
-                if (steady && steadyStartReceived < 0) {
-                    latency.takeInterval(false);
-                    steadyStartReceived = sum(subscribers);
-                    steadyStartNanos = now;
-                    gatewayCpuStart = options.gatewayPid > 0 ? ProcCpu.seconds(options.gatewayPid) : -1;
-                    selfCpuStart = ProcCpu.seconds(selfPid);
-                    lastReceived = steadyStartReceived;
-                    nextReport += 1_000_000_000L;
-                    continue;
-                }
-                Histogram h = latency.takeInterval(steady);
-                long received = sum(subscribers);
-                String line = String.format(Locale.ROOT, "%s deliveries/s=%,d p50=%.2fms p99=%.2fms max=%.2fms",
-                    steady ? "steady" : "warmup", received - lastReceived, ms(h.getValueAtPercentile(50)),
-                    ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()));
-                System.err.println(line);
-                progress.add(line);
-                lastReceived = received;
-                nextReport += 1_000_000_000L;
+            Report.Row row = meter.window(String.format(Locale.ROOT, "%,d/s", rate), options.stepSeconds, rate, true);
+            steps.add(row);
+            if (row.generatorSaturated) {
+                stopped = "the load generator saturated at " + rate + " events/s: " + String.join("; ",
+                    row.saturation);
+                break;
+            }
+            if (row.p99Ms > options.p99BoundMs || row.samples == 0) {
+                stopped = String.format(Locale.ROOT, "p99 %.1f ms passed the %.0f ms bound at %,d events/s"
+                    + " (%,.0f deliveries/s)", row.p99Ms, options.p99BoundMs, rate, row.deliveriesPerSecond);
+                break;
+            }
+            withinBound = row;
+        }
+        report.results.put("stopped because", stopped);
+        if (withinBound != null) {
+            report.results.put("knee: highest rate within the p99 bound, events/s", withinBound.targetRate);
+            report.results.put("knee: deliveries/s", withinBound.deliveriesPerSecond);
+            report.results.put("knee: p50 / p99 ms", Report.ms(withinBound.p50Ms) + " / "
+                + Report.ms(withinBound.p99Ms));
+        } else {
+            report.results.put("knee", "none: the first step was already over the bound");
+        }
+        if (options.plot != null) {
+            try {
+                Svg.latencyAgainstRate(Path.of(options.plot), String.format(Locale.ROOT,
+                    "fanout: 1 topic x %,d subscribers, %d B events (%s)", subscribers, options.payloadBytes,
+                    ProcStats.cores() + " cores, load " + ProcStats.loadAverage()), steps, options.p99BoundMs);
+                report.results.put("plot", options.plot);
+            } catch (java.io.IOException e) {
+                report.notes.add("the plot could not be written to " + options.plot + ": " + e);
             }
         }
-        long publishEnd = System.nanoTime();
-        long received = sum(subscribers) - Math.max(0, steadyStartReceived);
-        double seconds = (publishEnd - steadyStartNanos) / 1e9;
-        // Let the last events arrive before the counts are checked.
-        Thread.sleep(1000);
-        latency.takeInterval(true);
-        long end = System.nanoTime();
-        Histogram steadyHist = latency.steadyState();
-        publisher.dispose();
-        Report report = new Report();
-        report.scenario = "fanout";
-        report.subscribers = options.subscribers;
-        report.liveSubscribers = live;
-        report.rate = options.rate;
-        report.seconds = options.seconds;
-        report.deliveriesPerSecond = received / Math.max(0.001, seconds);
-        report.p50Ms = ms(steadyHist.getValueAtPercentile(50));
-        report.p99Ms = ms(steadyHist.getValueAtPercentile(99));
-        report.p999Ms = ms(steadyHist.getValueAtPercentile(99.9));
-        report.maxMs = ms(steadyHist.getMaxValue());
-        for (Subscriber s : subscribers) {
-            report.duplicates += s.duplicates;
-            report.orderViolations += s.orderViolations;
-            report.announcedDrops += s.announcedDrops;
-            report.unannounced += s.unannounced;
-        }
-        double wall = (end - steadyStartNanos) / 1e9;
-        if (options.gatewayPid > 0) {
-            report.gatewayCpu = (ProcCpu.seconds(options.gatewayPid) - gatewayCpuStart) / wall;
-            report.gatewayRssMb = ProcCpu.rssKb(options.gatewayPid) / 1024.0;
-        }
-        report.loadGeneratorCpu = (ProcCpu.seconds(selfPid) - selfCpuStart) / wall;
-        report.progress = progress;
-        return report;
-    }
-
-    private static long sum(List<Subscriber> subscribers) {
-        long total = 0;
-        for (Subscriber s : subscribers) {
-            total += s.received;
-        }
-        return total;
-    }
-
-    private static double ms(long nanos) {
-        return nanos / 1e6;
     }
 }

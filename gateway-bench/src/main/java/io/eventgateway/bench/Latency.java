@@ -1,33 +1,42 @@
 package io.eventgateway.bench;
 
 import org.HdrHistogram.Histogram;
-import org.jspecify.annotations.Nullable;
 import org.HdrHistogram.Recorder;
+import org.jspecify.annotations.Nullable;
 
-/** Publish-intended to receive latency, recorded concurrently, read as interval histograms. */
+/**
+ * Latencies in nanoseconds, recorded concurrently by the event loops (wait-free) and read by the reporter as
+ * interval histograms.
+ */
 final class Latency {
 
-    private static final long MAX_TRACKABLE_NANOS = 120_000_000_000L;
+    /** Latencies above two minutes are recorded as two minutes. */
+    static final long MAX_TRACKABLE_NANOS = 120_000_000_000L;
 
     private final Recorder recorder = new Recorder(MAX_TRACKABLE_NANOS, 3);
-    private final Histogram steadyState = new Histogram(MAX_TRACKABLE_NANOS, 3);
-    private @Nullable Histogram interval;
+    private @Nullable Histogram recycled;
 
     void record(long nanos) {
         recorder.recordValue(Math.min(Math.max(0, nanos), MAX_TRACKABLE_NANOS));
     }
 
-    /** Takes the interval since the last call; adds it to the steady state when {@code steady}. */
-    synchronized Histogram takeInterval(boolean steady) {
-        Histogram taken = recorder.getIntervalHistogram(interval);
-        interval = taken;
-        if (steady) {
-            steadyState.add(taken);
-        }
-        return taken.copy();
+    /**
+     * The values recorded since the previous call.
+     *
+     * @return a histogram the caller may keep
+     */
+    synchronized Histogram take() {
+        Histogram taken = recorder.getIntervalHistogram(recycled);
+        Histogram copy = taken.copy();
+        recycled = taken;
+        return copy;
     }
 
-    synchronized Histogram steadyState() {
-        return steadyState.copy();
+    static Histogram empty() {
+        return new Histogram(MAX_TRACKABLE_NANOS, 3);
+    }
+
+    static double ms(long nanos) {
+        return nanos / 1e6;
     }
 }

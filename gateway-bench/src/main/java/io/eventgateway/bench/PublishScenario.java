@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -37,24 +38,58 @@ import reactor.netty.resources.LoopResources;
 final class PublishScenario {
 
     private final BenchOptions options;
+    private final AtomicLong rejected = new AtomicLong();
+    private volatile @Nullable String lastProblem;
 
     PublishScenario(BenchOptions options) {
         this.options = options;
     }
 
-    String run() throws Exception {
+    Report run() throws Exception {
+        Report report = new Report("publish");
+        report.label = options.label;
+        report.target = Report.target(options);
+        report.parameters.put("batch", options.batch);
+        report.parameters.put("REST requests in flight", options.concurrency);
+        report.parameters.put("WebSocket publishers", options.publishers(32));
+        report.parameters.put("unacknowledged per publisher", options.window);
+        report.parameters.put("seconds per path", options.seconds);
+        report.parameters.put("warm-up s", options.warmupSeconds);
+        GatewayProbe probe = GatewayProbe.of(options);
         String pad = "x".repeat(Math.max(0, options.payloadBytes - 120));
-        StringBuilder out = new StringBuilder();
         double jdbc = jdbcBaseline(pad);
-        out.append(String.format(Locale.ROOT, "baseline sqlite-jdbc batch insert (batch %d, WAL, synchronous=NORMAL):"
-            + " %,.0f events/s%n", options.batch, jdbc));
+        report.results.put(String.format(Locale.ROOT, "baseline: sqlite-jdbc batch insert (batch %d, WAL,"
+            + " synchronous=NORMAL), events/s", options.batch), jdbc);
+        double cpu0 = probe.cpuSeconds();
+        long t0 = System.nanoTime();
         double rest = restBatches(pad);
-        out.append(String.format(Locale.ROOT, "REST POST /api/events, arrays of %d, %d in flight: %,.0f events/s"
-            + " (%.2f of the baseline)%n", options.batch, options.concurrency, rest, rest / jdbc));
+        double restCpu = cpuShare(probe, cpu0, t0);
+        report.results.put(String.format(Locale.ROOT, "REST POST /api/events, arrays of %d, %d in flight, events/s",
+            options.batch, options.concurrency), rest);
+        report.results.put("REST ratio to the baseline", rest / jdbc);
+        cpu0 = probe.cpuSeconds();
+        t0 = System.nanoTime();
         double ws = webSocketPublishers(pad);
-        out.append(String.format(Locale.ROOT, "WebSocket publish, %d publishers x %d in flight, one event each:"
-            + " %,.0f events/s (%.2f of the baseline)%n", options.publishers, options.window, ws, ws / jdbc));
-        return out.toString();
+        double wsCpu = cpuShare(probe, cpu0, t0);
+        report.results.put(String.format(Locale.ROOT, "WebSocket publish, %d publishers x %d in flight, one event"
+            + " each, events/s", options.publishers(32), options.window), ws);
+        report.results.put("WebSocket ratio to the baseline", ws / jdbc);
+        if (restCpu >= 0) {
+            report.results.put("gateway CPU during REST / WebSocket (warm-up included), cores",
+                String.format(Locale.ROOT, "%.2f / %.2f", restCpu, wsCpu));
+        }
+        long rss = probe.rssKb();
+        report.resources.gatewayRssMb = rss < 0 ? -1 : rss / 1024.0;
+        report.correctness.publishesRejected = rejected.get();
+        report.correctness.lastProblem = lastProblem;
+        report.notes.add("the baseline runs first, alone; the gateway and this load generator then share the"
+            + " machine's cores");
+        return report;
+    }
+
+    private static double cpuShare(GatewayProbe probe, double before, long startNanos) {
+        double after = probe.cpuSeconds();
+        return before < 0 || after < 0 ? -1 : (after - before) / ((System.nanoTime() - startNanos) / 1e9);
     }
 
     private String event(String pad, long i) {
@@ -130,10 +165,14 @@ final class PublishScenario {
                     }
                     body.append(']');
                     return client.post().uri("/api/events").send(ByteBufFlux.fromString(Mono.just(body.toString())))
-                        .responseSingle((response, content) -> content.then(Mono.just(response.status().code())))
-                        .doOnNext(code -> {
-                            if (code != 202) {
-                                throw new IllegalStateException("POST /api/events answered " + code);
+                        .responseSingle((response, content) -> response.status().code() == 202
+                            ? content.then(Mono.just(""))
+                            : content.asString().defaultIfEmpty("").map(text -> response.status().code() + " " + text))
+                        .doOnNext(problem -> {
+                            if (!problem.isEmpty()) {
+                                rejected.incrementAndGet();
+                                lastProblem = "POST /api/events answered " + problem;
+                                return;
                             }
                             long now = System.nanoTime();
                             if (now > warmupEnd && now < end) {
@@ -155,10 +194,11 @@ final class PublishScenario {
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.warmupSeconds + 2L);
         long end = warmupEnd + TimeUnit.SECONDS.toNanos(options.seconds);
         AtomicLong measured = new AtomicLong();
-        CountDownLatch done = new CountDownLatch(options.publishers);
-        byte[] publishedPrefix = "{\"type\":\"published\"".getBytes(StandardCharsets.US_ASCII);
+        CountDownLatch done = new CountDownLatch(options.publishers(32));
+        byte[] publishedPrefix = Scan.ascii("{\"type\":\"published\"");
+        byte[] errorPrefix = Scan.ascii("{\"type\":\"error\"");
         try {
-            for (int p = 0; p < options.publishers; p++) {
+            for (int p = 0; p < options.publishers(32); p++) {
                 int publisher = p;
                 Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
                 AtomicLong sent = new AtomicLong();
@@ -174,8 +214,14 @@ final class PublishScenario {
                         }
                         Mono<Void> receive = in.receiveFrames().doOnNext(frame -> {
                             ByteBuf content = frame.content();
-                            if (Subscriber.indexOf(content, publishedPrefix) != content.readerIndex()) {
-                                return;
+                            byte[] head = Scan.head(content);
+                            if (!Scan.startsWith(head, 0, Scan.headLength(content), publishedPrefix)) {
+                                if (Scan.startsWith(head, 0, Scan.headLength(content), errorPrefix)) {
+                                    rejected.incrementAndGet();
+                                    lastProblem = content.toString(StandardCharsets.UTF_8);
+                                } else {
+                                    return;
+                                }
                             }
                             acknowledged.incrementAndGet();
                             long now = System.nanoTime();

@@ -1,41 +1,302 @@
 package io.eventgateway.bench;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
-/** One run's figures, printed as Markdown and optionally written as JSON. */
+/**
+ * One run's figures, the same shape for every scenario: its parameters and machine, one {@link Row} per measured
+ * window (the warm-up, the steady state, each step of a rising rate...), the scenario's own results, the
+ * correctness counts, the gateway's resources and the verdict (a saturated load generator is said so, not
+ * reported as the gateway's number). Printed as Markdown, written as JSON.
+ */
 final class Report {
+
     String scenario;
-    int subscribers;
-    long liveSubscribers;
-    int rate;
-    int seconds;
-    double deliveriesPerSecond;
-    double p50Ms;
-    double p99Ms;
-    double p999Ms;
-    double maxMs;
-    long announcedDrops;
-    long unannounced;
-    long duplicates;
-    long orderViolations;
-    double gatewayCpu = -1;
-    double gatewayRssMb = -1;
-    double loadGeneratorCpu = -1;
+    String target = "";
+    String label = "";
+    String startedAt = Instant.now().toString();
+    Map<String, Object> parameters = new LinkedHashMap<>();
+    Machine machine = new Machine();
+    List<Row> rows = new ArrayList<>();
+    Map<String, Object> results = new LinkedHashMap<>();
+    Correctness correctness = new Correctness();
+    Resources resources = new Resources();
+    boolean generatorSaturated;
+    List<String> saturation = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
     List<String> progress = new ArrayList<>();
 
-    String markdown() {
-        String saturated = loadGeneratorCpu > 0.9 ? " (load generator near saturation: treat as a lower bound)" : "";
-        return String.format(Locale.ROOT, "| %s | %d (%d live) | %d/s | %,.0f | %.2f | %.2f | %.2f | %.2f"
-                + " | %d | %d | %d | %d | %.2f | %.2f |%s",
-            scenario, subscribers, liveSubscribers, rate, deliveriesPerSecond, p50Ms, p99Ms, p999Ms, maxMs,
-            announcedDrops, unannounced, duplicates, orderViolations, gatewayCpu, loadGeneratorCpu, saturated);
+    Report(String scenario) {
+        this.scenario = scenario;
     }
 
-    static String markdownHeader() {
-        return "| scenario | subscribers | rate | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | announced drops"
-            + " | unannounced | duplicates | order violations | gateway CPU | generator CPU |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+    /** Where and on what the run happened. */
+    static final class Machine {
+        int cores = ProcStats.cores();
+        String loadAverageAtStart = ProcStats.loadAverage();
+        String loadAverageAtEnd = "";
+        String java = System.getProperty("java.vm.name") + " " + System.getProperty("java.version");
+        long generatorMaxHeapMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+        int sourceAddresses;
+        int frameBytes;
+    }
+
+    /** One measured window. Latencies in ms; CPU in cores (1.0 = one core busy); -1 = not known. */
+    static final class Row {
+        String label;
+        boolean steady;
+        double seconds;
+        double targetRate;
+        double publishedPerSecond;
+        double deliveriesPerSecond;
+        long samples;
+        double p50Ms;
+        double p99Ms;
+        double p999Ms;
+        double maxMs;
+        /** Latency of other groups of subscribers (slow-consumers: the stalled ones), by group name. */
+        Map<String, double[]> groups = new LinkedHashMap<>();
+        double gatewayCpu = -1;
+        double generatorCpu = -1;
+        String generatorBusiestLoop = "";
+        double generatorBusiestLoopCpu = -1;
+        String gatewayTopThreads = "";
+        double loopLagP99Ms;
+        double loopLagMaxMs;
+        double publisherLagP99Ms;
+        double publisherLagMaxMs;
+        long announcedDrops;
+        int liveSubscribers;
+        boolean settled = true;
+        boolean generatorSaturated;
+        List<String> saturation = new ArrayList<>();
+
+        Row(String label) {
+            this.label = label;
+        }
+    }
+
+    /** The guarantees: every count but {@code announcedDrops} must be 0. */
+    static final class Correctness {
+        long received;
+        long announcedDrops;
+        long unannounced;
+        long duplicates;
+        long orderViolations;
+        long overAnnounced;
+        long misrouted;
+        long connectionsLost;
+        long serverErrors;
+        long publishesRejected;
+        long publishesUnanswered;
+        @Nullable String lastProblem;
+
+        boolean ok() {
+            return unannounced == 0 && duplicates == 0 && orderViolations == 0 && overAnnounced == 0
+                && misrouted == 0 && connectionsLost == 0 && serverErrors == 0 && publishesRejected == 0
+                && publishesUnanswered == 0;
+        }
+    }
+
+    /** The gateway's resources at the end of the run (or where a scenario says). */
+    static final class Resources {
+        double gatewayRssMb = -1;
+        double gatewayHeapAfterGcMb = -1;
+        long liveSubscribers = -1;
+        long gatewayConnections = -1;
+        double connectP50Ms = -1;
+        double connectP99Ms = -1;
+    }
+
+    /** The server under test, as the report names it. */
+    static String target(BenchOptions options) {
+        return options.protocol + " at " + options.host + ":" + options.port
+            + (options.gatewayArgs.isEmpty() ? "" : " with " + options.gatewayArgs)
+            + (options.gatewayInProcess ? " (in-process)" : "");
+    }
+
+    Row steady() {
+        Row last = null;
+        for (Row r : rows) {
+            if (r.steady) {
+                last = r;
+            }
+        }
+        return last != null ? last : rows.isEmpty() ? new Row("none") : rows.get(rows.size() - 1);
+    }
+
+    /** Marks the run as measuring the load generator, with the reasons of every saturated window. */
+    void collectSaturation() {
+        for (Row r : rows) {
+            if (r.generatorSaturated && r.steady) {
+                generatorSaturated = true;
+                for (String reason : r.saturation) {
+                    saturation.add(r.label + ": " + reason);
+                }
+            }
+        }
+    }
+
+    int exitCode() {
+        return correctness.ok() ? 0 : 3;
+    }
+
+    // ----- Markdown -----
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("## ").append(scenario).append(label.isEmpty() ? "" : " (" + label + ")").append("\n\n");
+        md.append("- target: ").append(target).append(", started ").append(startedAt).append('\n');
+        md.append("- parameters: ").append(join(parameters)).append('\n');
+        md.append(String.format(Locale.ROOT, "- machine: %d cores, load average %s at start, %s at end; %s;"
+                + " generator heap max %d MB; %d source address(es)%s%n", machine.cores, machine.loadAverageAtStart,
+            machine.loadAverageAtEnd, machine.java, machine.generatorMaxHeapMb, machine.sourceAddresses,
+            machine.frameBytes > 0 ? "; event frames of " + machine.frameBytes + " B" : ""));
+        if (generatorSaturated) {
+            md.append("\n**The load generator could not keep up (saturated, or starved of CPU): these figures measure"
+                + " the generator, not the gateway.** Rerun with fewer subscribers or a lower rate, on a quieter"
+                + " machine, or with the generator on its own cores.\n");
+            for (String reason : saturation) {
+                md.append("- ").append(reason).append('\n');
+            }
+        }
+        if (!rows.isEmpty()) {
+            md.append('\n').append(table()).append('\n');
+        }
+        if (!results.isEmpty()) {
+            md.append("\nResults:\n");
+            for (Map.Entry<String, Object> e : results.entrySet()) {
+                md.append("- ").append(e.getKey()).append(": ").append(format(e.getValue())).append('\n');
+            }
+        }
+        Correctness c = correctness;
+        md.append(String.format(Locale.ROOT, "%nCorrectness (%s): %,d events received; %,d announced dropped"
+                + " (overflow); %d unannounced missing; %d duplicates; %d order violations; %d over-announced;"
+                + " %d misrouted; %d connections lost; %d server errors; %d publishes rejected, %d unanswered%s%n",
+            c.ok() ? "OK" : "FAILED", c.received, c.announcedDrops, c.unannounced, c.duplicates, c.orderViolations,
+            c.overAnnounced, c.misrouted, c.connectionsLost, c.serverErrors, c.publishesRejected,
+            c.publishesUnanswered, c.lastProblem == null ? "" : "; last problem: " + c.lastProblem));
+        Resources r = resources;
+        md.append(String.format(Locale.ROOT, "%nGateway: RSS %s MB, heap after GC %s MB; live subscribers %s"
+                + " (generator's count), %s WebSocket connections (gateway's count)%s%n",
+            num(r.gatewayRssMb), num(r.gatewayHeapAfterGcMb), r.liveSubscribers < 0 ? "?" : r.liveSubscribers,
+            r.gatewayConnections < 0 ? "?" : r.gatewayConnections,
+            r.connectP50Ms < 0 ? "" : String.format(Locale.ROOT, "; connect to subscribed p50 %.1f ms, p99 %.1f ms",
+                r.connectP50Ms, r.connectP99Ms)));
+        for (String note : notes) {
+            md.append("\nNote: ").append(note).append('\n');
+        }
+        return md.toString();
+    }
+
+    private String table() {
+        List<String> groupNames = new ArrayList<>();
+        for (Row r : rows) {
+            for (String g : r.groups.keySet()) {
+                if (!groupNames.contains(g)) {
+                    groupNames.add(g);
+                }
+            }
+        }
+        StringBuilder t = new StringBuilder("| window | s | rate/s | published/s | delivered/s | p50 ms | p99 ms"
+            + " | p99.9 ms | max ms |");
+        for (String g : groupNames) {
+            t.append(' ').append(g).append(" p50 / p99 ms |");
+        }
+        t.append(" announced drops | gateway CPU | generator CPU (busiest loop) | generator loop lag p99 ms"
+            + " | publisher lag p99 ms | live | gateway busiest threads |\n|");
+        int columns = 9 + groupNames.size() + 7;
+        t.append("---|".repeat(columns)).append('\n');
+        for (Row r : rows) {
+            t.append(String.format(Locale.ROOT, "| %s%s%s | %.0f | %s | %,.0f | %,.0f | %s | %s | %s | %s |",
+                r.label, r.settled ? "" : " (not settled)", r.generatorSaturated ? " (**generator saturated**)" : "",
+                r.seconds, r.targetRate > 0 ? String.format(Locale.ROOT, "%,.0f", r.targetRate) : "-",
+                r.publishedPerSecond, r.deliveriesPerSecond, ms(r.p50Ms), ms(r.p99Ms), ms(r.p999Ms), ms(r.maxMs)));
+            for (String g : groupNames) {
+                double[] v = r.groups.get(g);
+                t.append(v == null ? " - |" : " " + ms(v[0]) + " / " + ms(v[1]) + " |");
+            }
+            t.append(String.format(Locale.ROOT, " %,d | %s | %s (%s) | %s | %s | %d | %s |%n", r.announcedDrops,
+                num(r.gatewayCpu), num(r.generatorCpu), num(r.generatorBusiestLoopCpu), ms(r.loopLagP99Ms),
+                ms(r.publisherLagP99Ms), r.liveSubscribers, r.gatewayTopThreads.isEmpty() ? "-" : r.gatewayTopThreads));
+        }
+        return t.toString();
+    }
+
+    private static String join(Map<String, Object> map) {
+        StringBuilder s = new StringBuilder();
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            if (s.length() > 0) {
+                s.append(", ");
+            }
+            s.append(e.getKey()).append('=').append(format(e.getValue()));
+        }
+        return s.toString();
+    }
+
+    private static String format(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            return Math.abs(d) >= 100 ? String.format(Locale.ROOT, "%,.0f", d) : String.format(Locale.ROOT, "%.2f", d);
+        }
+        if (value instanceof Long || value instanceof Integer) {
+            return String.format(Locale.ROOT, "%,d", ((Number) value).longValue());
+        }
+        return String.valueOf(value);
+    }
+
+    static String ms(double value) {
+        if (value < 0) {
+            return "?";
+        }
+        return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value)
+            : value >= 10 ? String.format(Locale.ROOT, "%.1f", value) : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String num(double value) {
+        return value < 0 ? "?" : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    // ----- output -----
+
+    /** Prints the Markdown and writes the files the options ask for. */
+    void write(BenchOptions options) throws IOException {
+        machine.loadAverageAtEnd = ProcStats.loadAverage();
+        String md = markdown();
+        System.out.println(md);
+        if (options.markdown != null) {
+            Path file = Path.of(options.markdown);
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Files.writeString(file, md, StandardCharsets.UTF_8);
+        }
+        if (options.json != null) {
+            File file = new File(options.json);
+            if (file.getParentFile() != null) {
+                Files.createDirectories(file.getParentFile().toPath());
+            }
+            json().writeValue(file, this);
+        }
+    }
+
+    static ObjectMapper json() {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+            .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
     }
 }

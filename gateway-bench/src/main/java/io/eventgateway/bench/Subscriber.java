@@ -1,129 +1,176 @@
 package io.eventgateway.bench;
 
-import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
- * One subscriber's bookkeeping. Frames are scanned as bytes for the few fields the bench needs (a JSON parse per
- * delivery would make the load generator, not the gateway, the bottleneck). Confined to the connection's event
- * loop, except the counters read by the reporter (benign races on longs, read as monotonic totals).
+ * One logical subscriber's correctness ledger for one topic, across however many connections it uses (churn
+ * reconnects it with {@code since}). Events carry their sequence within the topic ({@code n}, from 0), so:
+ * <ul>
+ *   <li>a jump in {@code n} is lost events: covered by the {@code overflow} announcements received since the last
+ *       event (announced drops), or not (<b>unannounced</b>, must be 0);</li>
+ *   <li>an {@code n} already passed is a <b>duplicate</b> when it had arrived before, an <b>order violation</b> when
+ *       it was counted missing (it came late);</li>
+ *   <li>at the end, the events published after the last one received are missing too, unless announced
+ *       ({@link #finish}).</li>
+ * </ul>
+ * An announcement that covers more events than the jump that follows it is counted as {@code overAnnounced}
+ * (the gateway's accounting would be wrong; must be 0 too).
+ *
+ * <p>Written only by the connection's event loop (one connection at a time); the counters are read by the
+ * reporter on another thread as monotonic totals (release stores, no lock on the delivery path).
  */
 final class Subscriber {
 
-    private static final int TYPE_PREFIX_LENGTH = "{\"type\":\"".length();
-    private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] INTENDED = "\"t\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DROPPED = "\"dropped\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] LAST_DROPPED = "\"lastDroppedSeq\":".getBytes(StandardCharsets.US_ASCII);
+    /** Late-arrival detection remembers at most this many unannounced missing sequence numbers. */
+    private static final int MAX_REMEMBERED_MISSING = 4096;
 
-    private final Latency latency;
-    /** The first seq this subscriber is entitled to (the head when it subscribed, plus one). */
-    private long expectedNext = -1;
+    private static final AtomicLongFieldUpdater<Subscriber> RECEIVED =
+        AtomicLongFieldUpdater.newUpdater(Subscriber.class, "received");
+
+    final int topicIndex;
+    /** The next {@code n} expected. */
+    private long expectedN;
+    /** Events announced dropped and not yet matched by a jump in {@code n}. */
+    private long pendingAnnounced;
+    /** The highest event seq received, and the highest seq announced dropped: where a reconnect resumes. */
+    private long lastSeq = -1;
+    private long lastDroppedSeq = -1;
+    /** The server's head when the first subscription was confirmed: every later event is owed. */
+    private long firstHeadSeq = -1;
+    private long[] missing = new long[0];
+    private int missingCount;
+
     volatile long received;
-    volatile long duplicates;
-    volatile long orderViolations;
     volatile long announcedDrops;
     volatile long unannounced;
-    volatile boolean subscribed;
+    volatile long duplicates;
+    volatile long orderViolations;
+    volatile long overAnnounced;
+    volatile long misrouted;
 
-    Subscriber(Latency latency) {
-        this.latency = latency;
+    Subscriber(int topicIndex) {
+        this.topicIndex = topicIndex;
     }
 
-    void startAt(long firstSeq) {
-        expectedNext = firstSeq;
-        subscribed = true;
-    }
-
-    /** The first letter of the frame's type: every server frame starts with {"type":" (PROTOCOL.md section 3). */
-    static byte typeLetter(ByteBuf frame) {
-        int at = frame.readerIndex() + TYPE_PREFIX_LENGTH;
-        return at < frame.writerIndex() ? frame.getByte(at) : 0;
-    }
-
-    void onFrame(ByteBuf frame, long nowNanos) {
-        byte type = typeLetter(frame);
-        if (type == 'e') {
-            long seq = number(frame, SEQ);
-            long intended = number(frame, INTENDED);
-            if (intended > 0) {
-                latency.record(nowNanos - intended);
-            }
-            if (expectedNext < 0) {
-                expectedNext = seq;
-            }
-            if (seq < expectedNext) {
-                if (seq == expectedNext - 1) {
-                    duplicates++;
-                } else {
-                    orderViolations++;
-                }
-                return;
-            }
-            unannounced += seq - expectedNext;
-            expectedNext = seq + 1;
-            received++;
-        } else if (type == 'o') {
-            long dropped = number(frame, DROPPED);
-            long last = number(frame, LAST_DROPPED);
-            announcedDrops += dropped;
-            // The single bench topic has consecutive seqs: the dropped ones are exactly those up to "last".
-            if (expectedNext >= 0) {
-                long skipped = last + 1 - expectedNext;
-                unannounced += Math.max(0, skipped - dropped);
-                expectedNext = Math.max(expectedNext, last + 1);
-            }
+    /**
+     * Records an event.
+     *
+     * @param seq the server's seq, or -1
+     * @param k the event's topic index
+     * @param n its sequence within the topic
+     * @return true when it was new (not a duplicate or late)
+     */
+    boolean onEvent(long seq, long k, long n) {
+        if (k != topicIndex) {
+            misrouted++;
+            return false;
         }
-    }
-
-    /** The last integer in a text such as {@code {"seqs":[1,2,3]}}: the highest seq of a batch answer. */
-    static long lastNumberAfter(String text) {
-        int end = text.length() - 1;
-        while (end >= 0 && !Character.isDigit(text.charAt(end))) {
-            end--;
+        if (seq > lastSeq) {
+            lastSeq = seq;
         }
-        int start = end;
-        while (start > 0 && Character.isDigit(text.charAt(start - 1))) {
-            start--;
+        if (n < expectedN) {
+            if (forgetMissing(n)) {
+                orderViolations++;
+                unannounced--;
+            } else {
+                duplicates++;
+            }
+            return false;
         }
-        return end < 0 ? 0 : Long.parseLong(text.substring(start, end + 1));
-    }
-
-    static boolean contains(ByteBuf buf, byte[] needle) {
-        return indexOf(buf, needle) >= 0;
-    }
-
-    static int indexOf(ByteBuf buf, byte[] needle) {
-        int start = buf.readerIndex();
-        int end = buf.writerIndex() - needle.length;
-        outer:
-        for (int i = start; i <= end; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (buf.getByte(i + j) != needle[j]) {
-                    continue outer;
+        long gap = n - expectedN;
+        if (gap > 0) {
+            long covered = Math.min(gap, pendingAnnounced);
+            pendingAnnounced -= covered;
+            long lost = gap - covered;
+            if (lost > 0) {
+                unannounced += lost;
+                for (long m = n - lost; m < n; m++) {
+                    remember(m);
                 }
             }
-            return i;
         }
-        return -1;
+        if (pendingAnnounced > 0) {
+            overAnnounced += pendingAnnounced;
+            pendingAnnounced = 0;
+        }
+        expectedN = n + 1;
+        RECEIVED.lazySet(this, received + 1);
+        return true;
     }
 
-    /** The non-negative integer after the first occurrence of {@code key}, or -1. */
-    static long number(ByteBuf buf, byte[] key) {
-        int at = indexOf(buf, key);
-        if (at < 0) {
-            return -1;
+    /** Records a confirmed subscription; the first one fixes where this subscriber's stream starts. */
+    void onSubscribed(long headSeq) {
+        if (firstHeadSeq < 0) {
+            firstHeadSeq = headSeq;
         }
-        long value = 0;
-        boolean any = false;
-        for (int i = at + key.length; i < buf.writerIndex(); i++) {
-            byte b = buf.getByte(i);
-            if (b < '0' || b > '9') {
-                break;
+    }
+
+    /** Records an {@code overflow}: the next jump in {@code n} is covered by {@code dropped} events. */
+    void onOverflow(long dropped, long lastSeqDropped) {
+        announcedDrops += dropped;
+        pendingAnnounced += dropped;
+        if (lastSeqDropped > lastDroppedSeq) {
+            lastDroppedSeq = lastSeqDropped;
+        }
+    }
+
+    /**
+     * Where a reconnect resumes: after the last event received and the last one announced dropped, so nothing is
+     * received twice and the announced losses stay announced.
+     *
+     * @return the {@code since} for the next subscribe, -1 before the first subscription was confirmed
+     */
+    long resumeAfter() {
+        return Math.max(Math.max(lastSeq, lastDroppedSeq), firstHeadSeq);
+    }
+
+    /**
+     * Accounts for the events published after the last one received.
+     *
+     * @param published how many events were published on this subscriber's topic
+     * @return the events still missing and not announced (added to {@link #unannounced})
+     */
+    long finish(long published) {
+        long tail = Math.max(0, published - expectedN);
+        long covered = Math.min(tail, pendingAnnounced);
+        pendingAnnounced -= covered;
+        overAnnounced += pendingAnnounced;
+        pendingAnnounced = 0;
+        long lost = tail - covered;
+        unannounced += lost;
+        expectedN += tail;
+        return lost;
+    }
+
+    /**
+     * Events of the topic not yet received nor announced, given how many were published: 0 once caught up.
+     *
+     * @param published events published on the topic
+     * @return how far behind this subscriber is
+     */
+    long behind(long published) {
+        return Math.max(0, published - expectedN - pendingAnnounced);
+    }
+
+    private void remember(long n) {
+        if (missingCount == MAX_REMEMBERED_MISSING) {
+            return;
+        }
+        if (missingCount == missing.length) {
+            long[] grown = new long[Math.min(MAX_REMEMBERED_MISSING, Math.max(8, missing.length * 2))];
+            System.arraycopy(missing, 0, grown, 0, missingCount);
+            missing = grown;
+        }
+        missing[missingCount++] = n;
+    }
+
+    private boolean forgetMissing(long n) {
+        for (int i = 0; i < missingCount; i++) {
+            if (missing[i] == n) {
+                missing[i] = missing[--missingCount];
+                return true;
             }
-            value = value * 10 + (b - '0');
-            any = true;
         }
-        return any ? value : -1;
+        return false;
     }
 }

@@ -1,0 +1,146 @@
+package io.eventgateway.bench;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Process and thread figures from {@code /proc}: CPU time (utime + stime, in seconds), resident memory, the
+ * open-file limit and the load average. Every reader answers -1 (or empty) when the file cannot be read.
+ */
+final class ProcStats {
+
+    /** USER_HZ, the unit of the times in {@code /proc/PID/stat}: 100 on every Linux this runs on. */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private ProcStats() {
+    }
+
+    static double cpuSeconds(long pid) {
+        return statCpu(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** The number of CPUs this process may use. */
+    static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** {@code /proc/loadavg}'s three averages, e.g. {@code 1.52 1.31 0.98}, or "unknown". */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The soft limit on open files of a process, or -1. */
+    static long maxOpenFiles(long pid) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/" + pid + "/limits"));
+            for (String line : lines) {
+                if (line.startsWith("Max open files")) {
+                    String[] fields = line.substring("Max open files".length()).trim().split("\\s+");
+                    return "unlimited".equals(fields[0]) ? Long.MAX_VALUE : Long.parseLong(fields[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * CPU seconds of every thread of a process, by thread id.
+     *
+     * @param pid the process
+     * @return thread id to its name (as {@code /proc} truncates it, 15 characters) and CPU seconds
+     */
+    static Map<Long, ThreadCpu> threads(long pid) {
+        Map<Long, ThreadCpu> threads = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    String name = stat.substring(open + 1, close);
+                    threads.put(Long.parseLong(task.getFileName().toString()), new ThreadCpu(name, parseCpu(stat)));
+                } catch (IOException | RuntimeException e) {
+                    // The thread ended while the directory was read.
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return threads;
+    }
+
+    /**
+     * The busiest thread between two samples whose name starts with a prefix (any thread for "").
+     *
+     * @param before the first sample
+     * @param after the second sample
+     * @param prefix the name prefix
+     * @param seconds the wall time between the samples
+     * @return the thread's name and its share of one core, or a name of "-" and -1 when none matched
+     */
+    static ThreadCpu busiest(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after, String prefix,
+                             double seconds) {
+        ThreadCpu best = new ThreadCpu("-", -1);
+        for (Map.Entry<Long, ThreadCpu> entry : after.entrySet()) {
+            ThreadCpu now = entry.getValue();
+            if (!now.name().startsWith(prefix)) {
+                continue;
+            }
+            ThreadCpu then = before.get(entry.getKey());
+            double used = (now.seconds() - (then == null ? 0 : then.seconds())) / seconds;
+            if (used > best.seconds()) {
+                best = new ThreadCpu(now.name(), used);
+            }
+        }
+        return best;
+    }
+
+    private static double statCpu(Path path) {
+        try {
+            return parseCpu(Files.readString(path));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static double parseCpu(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long utime = Long.parseLong(fields[11]);
+        long stime = Long.parseLong(fields[12]);
+        return (utime + stime) / TICKS_PER_SECOND;
+    }
+
+    /**
+     * A thread's name and CPU seconds (or, from {@link #busiest}, its share of a core).
+     *
+     * @param name the thread's name as {@code /proc} shows it
+     * @param seconds CPU seconds, or a share of one core
+     */
+    record ThreadCpu(String name, double seconds) {
+    }
+}

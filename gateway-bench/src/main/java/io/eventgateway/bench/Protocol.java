@@ -1,0 +1,107 @@
+package io.eventgateway.bench;
+
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+
+/**
+ * How the load generator speaks to one kind of server over WebSocket. The scenarios know only this seam, so a
+ * peer measured in the same run (a Node {@code ws} server, NATS over its WebSocket listener: issue 5 part 3) is
+ * another implementation, not another load generator.
+ *
+ * <p>Every published event carries the same data object, whatever the protocol wraps it in:
+ * {@code {"t":<intended System.nanoTime()>,"n":<sequence within its topic>,"k":<topic index>,"pad":"..."}}.
+ * Subscribers follow exactly one concrete topic each, so a gap in {@code n} is a lost event.
+ */
+interface Protocol {
+
+    /**
+     * A short name for reports.
+     *
+     * @return e.g. {@code gateway}
+     */
+    String name();
+
+    /**
+     * The WebSocket path.
+     *
+     * @return e.g. {@code /ws}
+     */
+    String path();
+
+    /**
+     * Frames sent as soon as the WebSocket is open, before anything else (a NATS {@code CONNECT}).
+     *
+     * @return the frames, often none
+     */
+    List<String> greeting();
+
+    /**
+     * A subscription to one concrete topic.
+     *
+     * @param topic the topic
+     * @param since resume after this seq (replaying what was missed), or -1 for live events only
+     * @return the frame
+     */
+    String subscribe(String topic, long since);
+
+    /**
+     * Publishes one event.
+     *
+     * @param topic the topic
+     * @param dataJson the bench's data object
+     * @return the frame
+     */
+    String publish(String topic, String dataJson);
+
+    /**
+     * The frame a client that stopped reading sends now and then, so the server does not close it as idle.
+     *
+     * @return the frame
+     */
+    String keepAlive();
+
+    /**
+     * Whether the server tells a client which events it dropped (the gateway's {@code overflow}); without it,
+     * every gap counts as unannounced.
+     *
+     * @return true when drops are announced
+     */
+    boolean announcesDrops();
+
+    /**
+     * Whether a subscription can resume after a seq ({@code since}).
+     *
+     * @return true when it can
+     */
+    boolean supportsSince();
+
+    /**
+     * Whether the server answers every publish (the gateway's {@code published}).
+     *
+     * @return true when it does
+     */
+    boolean acknowledgesPublishes();
+
+    /**
+     * Decodes one received text frame, calling {@code inbound} once per message it holds. Called on the
+     * connection's event loop for every delivery: it must be cheap and must not allocate per event.
+     *
+     * @param frame the frame's content; not released by this call
+     * @param inbound receives what was found
+     */
+    void decode(ByteBuf frame, Inbound inbound);
+
+    /**
+     * The protocol named by {@code --protocol}.
+     *
+     * @param name the name
+     * @return the protocol
+     */
+    static Protocol named(String name) {
+        if ("gateway".equals(name)) {
+            return new GatewayProtocol();
+        }
+        throw new IllegalArgumentException("unknown protocol '" + name + "': known are gateway"
+            + " (the peers of issue 5 part 3 will add node-ws and nats)");
+    }
+}

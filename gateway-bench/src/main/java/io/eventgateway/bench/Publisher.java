@@ -1,0 +1,265 @@
+package io.eventgateway.bench;
+
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The open-loop publisher: one thread publishes on a fixed schedule whatever the deliveries do (wrk2's
+ * constant-throughput model), round-robin over the topics, over {@code connections} WebSocket connections (a
+ * topic always on the same one, so its events are published in order). Each event carries the time the schedule
+ * <em>intended</em> to send it, so a stall anywhere, the publisher's own included, shows as latency instead of
+ * silently slowing the load (coordinated omission), and its sequence number within its topic, so a subscriber
+ * can tell a lost event from a late one.
+ *
+ * <p>When the thread wakes late it sends every event that is due at once, each with its own intended time. How
+ * late it sends ({@link #takeLag()}) is the generator's own share of the latency.
+ */
+final class Publisher implements AutoCloseable {
+
+    private final Generator generator;
+    private final String[] topics;
+    private final String pad;
+    private final List<Channel> channels = new ArrayList<>();
+    private final long[] nextN;
+    private final Latency lag = new Latency();
+    private final LongAdder acked = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private volatile @Nullable String lastRejection;
+    private volatile long sent;
+    private volatile long periodNanos;
+    private volatile boolean running;
+    private boolean closed;
+    private @Nullable Thread thread;
+
+    /**
+     * Creates the publisher and opens its connections.
+     *
+     * @param generator the load generator
+     * @param topics the topics, published round-robin; an event's {@code k} is its topic's index here
+     * @param connections how many WebSocket connections publish
+     */
+    Publisher(Generator generator, String[] topics, int connections) {
+        this.generator = generator;
+        this.topics = topics.clone();
+        this.nextN = new long[topics.length];
+        this.pad = "x".repeat(Math.max(0, generator.options.payloadBytes - frameOverhead(topics[0])));
+        CountDownLatch open = new CountDownLatch(connections);
+        for (int i = 0; i < Math.max(1, connections); i++) {
+            channels.add(new Channel(open));
+        }
+        try {
+            if (!open.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the publisher's connections did not open within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The size of a delivered gateway event frame with an empty pad: the pad makes up the rest of
+     * {@code --payload-bytes}.
+     */
+    static int frameOverhead(String topic) {
+        return ("{\"type\":\"event\",\"timestamp\":\"2026-01-08T12:34:56.000Z\",\"payload\":{\"seq\":1234567,"
+            + "\"topic\":\"" + topic + "\",\"eventType\":\"bench.tick\",\"data\":{\"t\":1234567890123456,"
+            + "\"n\":123456,\"k\":0,\"pad\":\"\"}}}").length();
+    }
+
+    /**
+     * Starts publishing.
+     *
+     * @param eventsPerSecond the rate, over all topics
+     */
+    void start(double eventsPerSecond) {
+        setRate(eventsPerSecond);
+        running = true;
+        Thread t = new Thread(this::run, "bench-publisher");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** Changes the rate from the next event on. */
+    void setRate(double eventsPerSecond) {
+        if (eventsPerSecond <= 0) {
+            throw new IllegalArgumentException("--rate must be > 0, got " + eventsPerSecond);
+        }
+        periodNanos = Math.max(1, Math.round(1e9 / eventsPerSecond));
+    }
+
+    private void run() {
+        long intended = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        long i = 0;
+        while (running) {
+            long now = System.nanoTime();
+            if (intended > now) {
+                LockSupport.parkNanos(intended - now);
+                continue;
+            }
+            int k = (int) (i++ % topics.length);
+            long n = nextN[k]++;
+            String data = "{\"t\":" + intended + ",\"n\":" + n + ",\"k\":" + k + ",\"pad\":\"" + pad + "\"}";
+            channels.get(k % channels.size()).send(generator.protocol.publish(topics[k], data));
+            lag.record(now - intended);
+            sent = sent + 1;
+            intended += periodNanos;
+        }
+    }
+
+    /** Stops publishing; every event counted by {@link #publishedPerTopic()} has been handed to a connection. */
+    void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Waits until the server acknowledged every publish (when the protocol acknowledges them).
+     *
+     * @param timeout the longest wait
+     * @return true when all were answered, published or rejected
+     */
+    boolean awaitAnswers(Duration timeout) {
+        if (!generator.protocol.acknowledgesPublishes()) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (acked.sum() + rejected.sum() < sent) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return true;
+    }
+
+    /** Publishes not yet answered (0 when the protocol does not answer them). */
+    long unanswered() {
+        if (!generator.protocol.acknowledgesPublishes()) {
+            return 0;
+        }
+        long answered = acked.sum() + rejected.sum();
+        return Math.max(0, sent - answered);
+    }
+
+    /** Events handed to a connection so far. */
+    long sent() {
+        return sent;
+    }
+
+    long acked() {
+        return acked.sum();
+    }
+
+    /** Publishes the server refused (an {@code error} answer): the run is not valid when this is not 0. */
+    long rejected() {
+        return rejected.sum();
+    }
+
+    @Nullable String lastRejection() {
+        return lastRejection;
+    }
+
+    /** Per topic index, how many events were published; read after {@link #stop()}. */
+    long[] publishedPerTopic() {
+        return nextN.clone();
+    }
+
+    /** How late the publisher sent, against its schedule, since the previous call (nanoseconds). */
+    Histogram takeLag() {
+        return lag.take();
+    }
+
+    @Override
+    public void close() {
+        stop();
+        if (!closed) {
+            closed = true;
+            channels.forEach(Channel::close);
+        }
+    }
+
+    /** One publishing connection. */
+    private final class Channel implements Inbound {
+        private final Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
+        private final Disposable connection;
+
+        Channel(CountDownLatch open) {
+            connection = generator.client(false, generator.sources.next())
+                .websocket(Generator.WEBSOCKET_SPEC)
+                .uri(generator.protocol.path())
+                .handle((in, out) -> {
+                    for (String frame : generator.protocol.greeting()) {
+                        send(frame);
+                    }
+                    open.countDown();
+                    return Mono.when(out.sendObject(outbound.asFlux()).then(),
+                        in.receiveFrames().doOnNext(f -> {
+                            if (f instanceof TextWebSocketFrame) {
+                                generator.protocol.decode(f.content(), this);
+                            }
+                        }).then());
+                })
+                .subscribe(null, error -> lastRejection = "publisher connection failed: " + error);
+        }
+
+        void send(String text) {
+            // The publisher thread and, for heartbeat answers, the event loop both emit: serialize them.
+            synchronized (outbound) {
+                outbound.tryEmitNext(new TextWebSocketFrame(text));
+            }
+        }
+
+        void close() {
+            connection.dispose();
+        }
+
+        @Override
+        public void subscribed(long headSeq) {
+        }
+
+        @Override
+        public void event(long seq, long topicIndex, long n, long intendedNanos) {
+        }
+
+        @Override
+        public void overflow(long dropped, long firstSeq, long lastSeq) {
+        }
+
+        @Override
+        public void published(long seq) {
+            acked.increment();
+        }
+
+        @Override
+        public void error(String frame) {
+            rejected.increment();
+            lastRejection = frame;
+        }
+
+        @Override
+        public void reply(String frame) {
+            send(frame);
+        }
+    }
+}
