@@ -1,6 +1,7 @@
 package io.eventgateway.server;
 
 import io.eventgateway.log.EventLog;
+import io.eventgateway.log.LogRecorder;
 import io.eventgateway.server.config.StoreConfig;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
@@ -21,7 +22,7 @@ final class EventLogs {
     private EventLogs() {
     }
 
-    static Mono<EventLog> open(StoreConfig store, Clock clock, Scheduler timer) {
+    static Mono<EventLog> open(StoreConfig store, Clock clock, Scheduler timer, LogRecorder recorder) {
         String url = store.url();
         if (url.equals(StoreConfig.MEMORY)) {
             return Mono.just(EventLog.inMemory(clock, store.retentionEvents(), store.retentionAge(),
@@ -39,7 +40,7 @@ final class EventLogs {
                 ? SqliteConnectionFactoryOptions.parse(url) : ConnectionFactoryOptions.parse(url);
             ConnectionFactory factory = ConnectionFactories.get(options);
             return EventLog.r2dbc(factory, clock, store.retentionEvents(), store.retentionAge(),
-                store.idempotencyWindow(), timer);
+                store.idempotencyWindow(), timer, recorder);
         }).onErrorMap(error -> !(error instanceof StartupException), error -> new StartupException(
             "cannot open the event store " + url + ": " + reason(error) + "; fix the file or its permissions, or"
                 + " choose another file with --store.url=r2dbc:sqlite:PATH", error));

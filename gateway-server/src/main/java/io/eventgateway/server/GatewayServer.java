@@ -4,8 +4,11 @@ import io.eventgateway.hub.Hub;
 import io.eventgateway.log.EventLog;
 import io.eventgateway.server.config.GatewayConfig;
 import io.eventgateway.server.limit.RequestGuard;
+import io.eventgateway.server.metrics.GatewayMetrics;
+import io.eventgateway.server.metrics.GatewayMetricsRecorder;
 import io.eventgateway.server.rest.HttpRouter;
 import io.eventgateway.server.ws.WebSocketEndpoint;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
 import java.util.Objects;
@@ -61,16 +64,20 @@ public final class GatewayServer {
         return Mono.defer(() -> {
             Scheduler dispatcher = Schedulers.newSingle("gateway-hub", true);
             Scheduler timers = timer != null ? timer : Schedulers.parallel();
+            // metrics.enabled=false: no registry at all, and every recorder call is the no-op.
+            GatewayMetrics metrics = config.metrics().enabled() ? GatewayMetrics.prometheus(ByteBufAllocator.DEFAULT)
+                : null;
+            GatewayMetricsRecorder recorder = metrics == null ? GatewayMetricsRecorder.NOOP : metrics.recorder();
             Mono<EventLog> opened = eventLog != null ? Mono.just(eventLog)
-                : EventLogs.open(config.store(), clock, timers);
+                : EventLogs.open(config.store(), clock, timers, recorder);
             return opened.flatMap(log -> {
                 Hub hub = Hub.create(log, config.ws().bufferSize(), config.ws().maxSubscriptions(), dispatcher,
-                    config.ws().writeDelay());
+                    config.ws().writeDelay(), recorder);
                 RequestGuard guard = new RequestGuard(config.server().host(), config.server().allowedHosts(),
                     config.ws().allowedOrigins());
                 WebSocketEndpoint ws = new WebSocketEndpoint(hub, log, config.ws(),
-                    config.server().maxConnections(), guard, clock, timers);
-                HttpRouter router = new HttpRouter(guard, ws, log, hub, clock);
+                    config.server().maxConnections(), guard, clock, timers, recorder);
+                HttpRouter router = new HttpRouter(guard, ws, log, hub, clock, metrics);
                 HttpServer server = HttpServer.create()
                     .host(config.server().host())
                     .port(config.server().port())
@@ -80,9 +87,13 @@ public final class GatewayServer {
                 return customizer.apply(server).bind()
                     .onErrorMap(error -> StartupException.bindFailed(config.server().host(),
                         config.server().port(), error))
-                    .map(bound -> new RunningGateway(config, bound, ws, log, dispatcher))
+                    .map(bound -> new RunningGateway(config, bound, ws, log, dispatcher, metrics))
                     .onErrorResume(error -> log.disposeLater().then(Mono.fromRunnable(dispatcher::dispose))
                         .then(Mono.error(error)));
+            }).doOnError(error -> {
+                if (metrics != null) {
+                    metrics.dispose();
+                }
             });
         });
     }

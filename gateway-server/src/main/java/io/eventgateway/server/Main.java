@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
  * {@code Event Gateway ready on http://HOST:PORT} once it accepts connections; on SIGINT or SIGTERM closes every
  * WebSocket with 1001 and exits 0. Any problem at start is one line on standard error and exit status 2
  * (configuration) or 1 (start-up).
+ *
+ * <p>At INFO it logs (standard error, {@code log.format}) one configuration summary and the address once started,
+ * and two lines at stop; warnings as they come. {@code --log.level=debug} adds one line per connection.
  */
 public final class Main {
 
@@ -47,6 +50,7 @@ public final class Main {
             err.println("error: " + e.getMessage());
             return 2;
         }
+        Logging.apply(config.log());
         RunningGateway gateway;
         try {
             gateway = GatewayServer.builder(config).build().start().block(Duration.ofSeconds(60));
@@ -69,9 +73,13 @@ public final class Main {
             LOG.info("stopped");
         }, "gateway-shutdown"));
         String base = "http://" + hostForUrl(config.server().host()) + ":" + gateway.port();
-        LOG.info("config: server.host={} server.port={} store.url={} ws.buffer-size={} ws.max-subscriptions={}",
-            config.server().host(), gateway.port(), config.store().url(), config.ws().bufferSize(),
-            config.ws().maxSubscriptions());
+        LOG.info("config: server.host={} server.port={} server.max-connections={} store.url={} ws.buffer-size={}"
+                + " ws.max-subscriptions={} ws.write-delay={} ws.compression={} metrics.enabled={} log.format={}"
+                + " log.level={}", config.server().host(), gateway.port(), config.server().maxConnections(),
+            config.store().url(), config.ws().bufferSize(), config.ws().maxSubscriptions(),
+            config.ws().writeDelay().toMillis() + "ms", config.ws().compression(), config.metrics().enabled(),
+            config.log().format(), config.log().level());
+        LOG.info("Event Gateway {} ready on {}", GatewayVersion.VERSION, base);
         out.println("Event Gateway ready on " + base);
         out.println("  dashboard  " + base + "/");
         out.println("  websocket  " + base.replaceFirst("^http", "ws") + "/ws");

@@ -2,9 +2,11 @@ package io.eventgateway.server;
 
 import io.eventgateway.log.EventLog;
 import io.eventgateway.server.config.GatewayConfig;
+import io.eventgateway.server.metrics.GatewayMetrics;
 import io.eventgateway.server.ws.WebSocketEndpoint;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -22,11 +24,13 @@ public final class RunningGateway implements Disposable {
     private final WebSocketEndpoint webSocket;
     private final EventLog log;
     private final Scheduler dispatcher;
+    private final @Nullable GatewayMetrics metrics;
     private final AtomicBoolean disposing = new AtomicBoolean();
     private final Sinks.Empty<Void> disposed = Sinks.empty();
 
     RunningGateway(GatewayConfig config, DisposableServer server, WebSocketEndpoint webSocket, EventLog log,
-                   Scheduler dispatcher) {
+                   Scheduler dispatcher, @Nullable GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.server = server;
         this.webSocket = webSocket;
@@ -73,7 +77,7 @@ public final class RunningGateway implements Disposable {
     /**
      * Shuts down, in this order: stop accepting WebSocket upgrades and close every connection with 1001 (waiting
      * for them, at most {@code server.shutdown-timeout}), stop the HTTP server, flush and close the event log,
-     * stop the dispatcher. Idempotent: later calls return the same completion.
+     * stop the dispatcher, release the meters. Idempotent: later calls return the same completion.
      *
      * @return completes when everything is closed
      */
@@ -91,6 +95,9 @@ public final class RunningGateway implements Disposable {
                 .then(log.disposeLater())
                 .doFinally(signal -> {
                     dispatcher.dispose();
+                    if (metrics != null) {
+                        metrics.dispose();
+                    }
                     disposed.tryEmitEmpty();
                 })
                 .then(disposed.asMono());

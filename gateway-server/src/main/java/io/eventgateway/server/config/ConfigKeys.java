@@ -87,17 +87,31 @@ public final class ConfigKeys {
     public static final ConfigKey STORE_IDEMPOTENCY_WINDOW = new ConfigKey("store.idempotency-window",
         ConfigKey.Type.DURATION, "5m", "how long a publish idempotencyKey is remembered",
         (c, v) -> c.withStore(c.store().withIdempotencyWindow((Duration) v)));
+    /** {@code metrics.enabled}, default true: Micrometer meters and {@code GET /metrics}. */
+    public static final ConfigKey METRICS_ENABLED = new ConfigKey("metrics.enabled", ConfigKey.Type.BOOLEAN, "true",
+        "keep Micrometer meters and serve GET /metrics (Prometheus text); false = 404 and no recording",
+        (c, v) -> c.withMetrics(c.metrics().withEnabled((Boolean) v)));
+    /** {@code log.format}, default {@code text}; {@code json} for log shippers. */
+    public static final ConfigKey LOG_FORMAT = new ConfigKey("log.format", ConfigKey.Type.STRING, "text",
+        "text = one line per record; json = one JSON object per line (for log shippers)",
+        (c, v) -> c.withLog(c.log().withFormat((String) v)));
+    /** {@code log.level}, default {@code info}. */
+    public static final ConfigKey LOG_LEVEL = new ConfigKey("log.level", ConfigKey.Type.STRING, "info",
+        "trace, debug, info, warn, error or off; debug adds one line per connection opened and closed",
+        (c, v) -> c.withLog(c.log().withLevel((String) v)));
 
     private static final List<ConfigKey> ALL = List.of(SERVER_HOST, SERVER_PORT, SERVER_MAX_CONNECTIONS,
         SERVER_ALLOWED_HOSTS, SERVER_SHUTDOWN_TIMEOUT, WS_BUFFER_SIZE, WS_MAX_SUBSCRIPTIONS, WS_HEARTBEAT_INTERVAL,
         WS_IDLE_TIMEOUT, WS_MAX_MESSAGE_BYTES, WS_RATE_LIMIT, WS_RATE_BURST, WS_ALLOWED_ORIGINS, WS_COMPRESSION,
-        WS_WRITE_DELAY, STORE_URL, STORE_RETENTION_EVENTS, STORE_RETENTION_AGE, STORE_IDEMPOTENCY_WINDOW);
+        WS_WRITE_DELAY, STORE_URL, STORE_RETENTION_EVENTS, STORE_RETENTION_AGE, STORE_IDEMPOTENCY_WINDOW,
+        METRICS_ENABLED, LOG_FORMAT, LOG_LEVEL);
 
     private ConfigKeys() {
     }
 
     /**
-     * Every key, in the order {@code --help} lists them: {@code server.*}, {@code ws.*}, {@code store.*}.
+     * Every key, in the order {@code --help} lists them: {@code server.*}, {@code ws.*}, {@code store.*},
+     * {@code metrics.*}, {@code log.*}.
      *
      * @return the keys, immutable
      */

@@ -10,23 +10,41 @@ import java.util.Objects;
  * @param server {@code server.*}, default {@link ServerConfig#defaults()}
  * @param ws {@code ws.*}, default {@link WsConfig#defaults()}
  * @param store {@code store.*}, default {@link StoreConfig#defaults()}
+ * @param metrics {@code metrics.*}, default {@link MetricsConfig#defaults()}
+ * @param log {@code log.*}, default {@link LogConfig#defaults()}
  */
-public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store) {
+public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store, MetricsConfig metrics,
+                            LogConfig log) {
 
     /** Rejects missing parts; each part has validated its own keys already. */
     public GatewayConfig {
         Objects.requireNonNull(server, "server must not be null");
         Objects.requireNonNull(ws, "ws must not be null");
         Objects.requireNonNull(store, "store must not be null");
+        Objects.requireNonNull(metrics, "metrics must not be null");
+        Objects.requireNonNull(log, "log must not be null");
+    }
+
+    /**
+     * The server, WebSocket and store settings, with the default metrics and log settings.
+     *
+     * @param server {@code server.*}
+     * @param ws {@code ws.*}
+     * @param store {@code store.*}
+     */
+    public GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store) {
+        this(server, ws, store, MetricsConfig.defaults(), LogConfig.defaults());
     }
 
     /**
      * The defaults of PROTOCOL.md and ARCHITECTURE.md "Configuration".
      *
-     * @return {@link ServerConfig#defaults()}, {@link WsConfig#defaults()} and {@link StoreConfig#defaults()}
+     * @return {@link ServerConfig#defaults()}, {@link WsConfig#defaults()}, {@link StoreConfig#defaults()},
+     *     {@link MetricsConfig#defaults()} and {@link LogConfig#defaults()}
      */
     public static GatewayConfig defaults() {
-        return new GatewayConfig(ServerConfig.defaults(), WsConfig.defaults(), StoreConfig.defaults());
+        return new GatewayConfig(ServerConfig.defaults(), WsConfig.defaults(), StoreConfig.defaults(),
+            MetricsConfig.defaults(), LogConfig.defaults());
     }
 
     /**
@@ -36,7 +54,7 @@ public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store)
      * @return the copy
      */
     public GatewayConfig withServer(ServerConfig server) {
-        return new GatewayConfig(server, ws, store);
+        return new GatewayConfig(server, ws, store, metrics, log);
     }
 
     /**
@@ -46,7 +64,7 @@ public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store)
      * @return the copy
      */
     public GatewayConfig withWs(WsConfig ws) {
-        return new GatewayConfig(server, ws, store);
+        return new GatewayConfig(server, ws, store, metrics, log);
     }
 
     /**
@@ -56,6 +74,26 @@ public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store)
      * @return the copy
      */
     public GatewayConfig withStore(StoreConfig store) {
-        return new GatewayConfig(server, ws, store);
+        return new GatewayConfig(server, ws, store, metrics, log);
+    }
+
+    /**
+     * A copy with other metrics settings.
+     *
+     * @param metrics the settings
+     * @return the copy
+     */
+    public GatewayConfig withMetrics(MetricsConfig metrics) {
+        return new GatewayConfig(server, ws, store, metrics, log);
+    }
+
+    /**
+     * A copy with other log settings.
+     *
+     * @param log the settings
+     * @return the copy
+     */
+    public GatewayConfig withLog(LogConfig log) {
+        return new GatewayConfig(server, ws, store, metrics, log);
     }
 }

@@ -7,7 +7,11 @@ import io.eventgateway.hub.HubStats;
 import io.eventgateway.log.EventLog;
 import io.eventgateway.server.GatewayVersion;
 import io.eventgateway.server.limit.RequestGuard;
+import io.eventgateway.server.metrics.GatewayMetrics;
+import io.eventgateway.server.metrics.GatewayMetricsRecorder;
 import io.eventgateway.server.ws.WebSocketEndpoint;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -19,9 +23,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -38,6 +46,8 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
     private final Hub hub;
     private final Clock clock;
     private final long startedAtMillis;
+    private final @Nullable GatewayMetrics metrics;
+    private final GatewayMetricsRecorder recorder;
     private final byte[] dashboard;
 
     /**
@@ -48,8 +58,12 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
      * @param log the event log
      * @param hub the hub
      * @param clock the clock for uptime
+     * @param metrics the meters behind {@code /metrics}, or null when {@code metrics.enabled} is false
      */
-    public HttpRouter(RequestGuard guard, WebSocketEndpoint webSocket, EventLog log, Hub hub, Clock clock) {
+    public HttpRouter(RequestGuard guard, WebSocketEndpoint webSocket, EventLog log, Hub hub, Clock clock,
+                      @Nullable GatewayMetrics metrics) {
+        this.metrics = metrics;
+        this.recorder = metrics == null ? GatewayMetricsRecorder.NOOP : metrics.recorder();
         this.guard = guard;
         this.webSocket = webSocket;
         this.events = new EventsResource(log);
@@ -63,7 +77,11 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
     @Override
     public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
         return Mono.defer(() -> route(request, response))
-            .onErrorResume(error -> Mono.from(HttpErrors.send(response, error)));
+            .onErrorResume(error -> {
+                recorder.error(error instanceof GatewayException ? ((GatewayException) error).code()
+                    : ErrorCode.INTERNAL_ERROR, GatewayMetricsRecorder.Transport.HTTP);
+                return Mono.from(HttpErrors.send(response, error));
+            });
     }
 
     private Mono<Void> route(HttpServerRequest request, HttpServerResponse response) {
@@ -90,7 +108,8 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
             case "/api/status":
                 return only(method, List.of(HttpMethod.GET), response).then(Mono.defer(() -> status(response)));
             case "/metrics":
-                return only(method, List.of(HttpMethod.GET), response).then(Mono.defer(() -> metrics(response)));
+                return only(method, List.of(HttpMethod.GET), response)
+                    .then(Mono.defer(() -> metrics(request, response)));
             case "/":
             case "/index.html":
                 return only(method, List.of(HttpMethod.GET), response)
@@ -180,37 +199,44 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
         });
     }
 
-    /** Prometheus text exposition (version 0.0.4) of the gateway's own counters. */
-    private Mono<Void> metrics(HttpServerResponse response) {
-        return hub.stats().flatMap(stats -> {
+    /**
+     * Prometheus text of every meter (docs/METRICS.md). The totals the hub and the connections keep are read on the
+     * hub's dispatcher, then the text is written back on the request's own event loop, off the dispatcher.
+     */
+    private Mono<Void> metrics(HttpServerRequest request, HttpServerResponse response) {
+        GatewayMetrics meters = metrics;
+        if (meters == null) {
+            return Mono.error(new GatewayException(ErrorCode.NOT_FOUND,
+                "metrics are disabled (metrics.enabled=false); start the gateway with --metrics.enabled=true"));
+        }
+        return hub.stats().publishOn(loopOf(request)).flatMap(stats -> {
             long delivered = stats.closedDelivered();
             long dropped = stats.closedDropped();
+            long subscriptions = 0;
             for (WebSocketEndpoint.ConnectionInfo c : webSocket.connections()) {
                 delivered += c.delivered();
                 dropped += c.dropped();
             }
-            StringBuilder text = new StringBuilder(1024);
-            gauge(text, "gateway_ws_connections_active", "Open WebSocket connections.", webSocket.active());
-            counter(text, "gateway_ws_connections_total", "WebSocket connections accepted.", webSocket.total());
-            gauge(text, "gateway_patterns_active", "Active topic patterns.", stats.patterns().size());
-            counter(text, "gateway_events_published_total", "Events dispatched to the hub.", stats.published());
-            counter(text, "gateway_events_delivered_total", "Events handed to connections.", delivered);
-            counter(text, "gateway_events_dropped_total", "Events dropped by overflow.", dropped);
-            gauge(text, "gateway_log_head_seq", "The event log's head seq.", log.headSeq());
-            byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
-            return response.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                .sendObject(Unpooled.wrappedBuffer(body)).then();
+            for (HubStats.PatternStats p : stats.patterns()) {
+                subscriptions += p.subscribers();
+            }
+            GatewayMetrics.Snapshot snapshot = new GatewayMetrics.Snapshot(webSocket.active(), subscriptions,
+                stats.patterns().size(), delivered, dropped, log.headSeq());
+            ByteBuf body = response.alloc().buffer(16 * 1024);
+            try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
+                meters.scrape(snapshot, out);
+            } catch (IOException | RuntimeException e) {
+                body.release();
+                return Mono.error(e instanceof IOException ? new UncheckedIOException((IOException) e) : e);
+            }
+            return response.header(HttpHeaderNames.CONTENT_TYPE, meters.contentType()).sendObject(body).then();
         });
     }
 
-    private static void gauge(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-            .append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void counter(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-            .append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(value).append('\n');
+    private static Scheduler loopOf(HttpServerRequest request) {
+        Executor[] loop = new Executor[1];
+        request.withConnection(connection -> loop[0] = connection.channel().eventLoop());
+        return loop[0] == null ? Schedulers.immediate() : Schedulers.fromExecutor(loop[0]);
     }
 
     private static byte[] resource(String name) {

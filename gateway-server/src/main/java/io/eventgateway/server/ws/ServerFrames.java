@@ -10,6 +10,7 @@ import io.eventgateway.hub.ReplayFailed;
 import io.eventgateway.hub.Subscribed;
 import io.eventgateway.hub.Unsubscribed;
 import io.eventgateway.error.ErrorCode;
+import io.eventgateway.server.metrics.GatewayMetricsRecorder;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -23,14 +24,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one place that turns what a connection's stream carries into WebSocket frames: events (their shared,
  * already-encoded bytes, wrapped without a copy), overflow announcements, replies and {@code error} frames
- * (the only place exceptions become frames, CONVENTIONS.md item 5).
+ * (the only place exceptions become frames, CONVENTIONS.md item 5), which is also where error and overflow
+ * frames are counted.
  */
 final class ServerFrames {
 
     private final Clock clock;
+    private final GatewayMetricsRecorder recorder;
 
-    ServerFrames(Clock clock) {
+    ServerFrames(Clock clock, GatewayMetricsRecorder recorder) {
         this.clock = clock;
+        this.recorder = recorder;
     }
 
     /**
@@ -61,6 +65,7 @@ final class ServerFrames {
     private void write(JsonGenerator g, Object item) throws IOException {
         if (item instanceof Overflow) {
             Overflow o = (Overflow) item;
+            recorder.overflowFrame();
             start(g, "overflow", null);
             g.writeNumberField("dropped", o.dropped());
             g.writeNumberField("firstDroppedSeq", o.firstDroppedSeq());
@@ -87,9 +92,11 @@ final class ServerFrames {
             g.writeNumberField("seq", p.seq());
         } else if (item instanceof ServerMessages.ErrorReply) {
             ServerMessages.ErrorReply e = (ServerMessages.ErrorReply) item;
+            recorder.error(e.error().code(), GatewayMetricsRecorder.Transport.WS);
             error(g, e.id(), e.error().code(), e.error().getMessage(), e.error().details());
         } else if (item instanceof ReplayFailed) {
             ReplayFailed r = (ReplayFailed) item;
+            recorder.error(ErrorCode.WS_INTERNAL_ERROR, GatewayMetricsRecorder.Transport.WS);
             error(g, r.requestId(), ErrorCode.WS_INTERNAL_ERROR, r.message(),
                 Map.of("lastReplayedSeq", r.lastReplayedSeq()));
         } else if (item instanceof ServerMessages.Pong) {

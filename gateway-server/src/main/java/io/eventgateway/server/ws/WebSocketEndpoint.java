@@ -7,6 +7,7 @@ import io.eventgateway.hub.Hub;
 import io.eventgateway.log.EventLog;
 import io.eventgateway.server.config.WsConfig;
 import io.eventgateway.server.limit.RequestGuard;
+import io.eventgateway.server.metrics.GatewayMetricsRecorder;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -17,11 +18,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
@@ -32,9 +37,12 @@ import reactor.netty.http.server.WebsocketServerSpec;
 /**
  * {@code GET /ws}: checks the upgrade ({@code Origin}, {@code server.max-connections}), then runs one
  * {@link WsSession} per connection and keeps the registry of open sessions for {@code /api/status} and for
- * shutdown (close 1001 to every client).
+ * shutdown (close 1001 to every client). Each connection opened and closed is counted, and logged on one line at
+ * DEBUG (never at INFO: a busy gateway opens thousands; never with event payloads).
  */
 public final class WebSocketEndpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketEndpoint.class);
 
     private final Hub hub;
     private final EventLog log;
@@ -44,6 +52,7 @@ public final class WebSocketEndpoint {
     private final ServerFrames frames;
     private final Scheduler timer;
     private final WebsocketServerSpec spec;
+    private final GatewayMetricsRecorder recorder;
     private final Set<WsSession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong total = new AtomicLong();
@@ -61,15 +70,17 @@ public final class WebSocketEndpoint {
      * @param guard the Origin check
      * @param clock stamps the frames' {@code timestamp}
      * @param timer runs heartbeats and idle checks, and is the sessions' clock
+     * @param recorder counts connections, error frames and overflow frames
      */
     public WebSocketEndpoint(Hub hub, EventLog log, WsConfig config, int maxConnections, RequestGuard guard,
-                             Clock clock, Scheduler timer) {
+                             Clock clock, Scheduler timer, GatewayMetricsRecorder recorder) {
+        this.recorder = recorder;
         this.hub = hub;
         this.log = log;
         this.config = config;
         this.maxConnections = maxConnections;
         this.guard = guard;
-        this.frames = new ServerFrames(clock);
+        this.frames = new ServerFrames(clock, recorder);
         this.timer = timer;
         this.spec = WebsocketServerSpec.builder()
             .maxFramePayloadLength(config.maxMessageBytes())
@@ -115,10 +126,14 @@ public final class WebSocketEndpoint {
         WsSession session = new WsSession(id, stream, hub, log, config, frames, timer, remote);
         AtomicBoolean started = new AtomicBoolean();
         AtomicBoolean released = new AtomicBoolean();
+        AtomicLong openedAt = new AtomicLong();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
                 sessions.remove(session);
                 session.stream().cancel();
+                if (started.get()) {
+                    recordClose(loop[0], session, openedAt.get());
+                }
                 if (active.decrementAndGet() == 0 && shuttingDown) {
                     allClosed.tryEmitEmpty();
                 }
@@ -126,6 +141,11 @@ public final class WebSocketEndpoint {
         };
         return response.sendWebsocket((in, out) -> {
             started.set(true);
+            openedAt.set(timer.now(TimeUnit.MILLISECONDS));
+            recorder.connectionOpened();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("connection {} opened from {}", id, remote);
+            }
             sessions.add(session);
             if (shuttingDown) {
                 session.close(CloseCode.GOING_AWAY);
@@ -137,6 +157,35 @@ public final class WebSocketEndpoint {
                 release.run();
             }
         });
+    }
+
+    /**
+     * Records a close once the connection's loop has finished its current task: when Netty's frame decoder closes
+     * on a protocol violation, the socket is closed (and this connection released) before the decoder's exception
+     * reaches the session, which is how the session learns that the gateway closed it (1009).
+     */
+    private void recordClose(@Nullable Executor loop, WsSession session, long openedAtMillis) {
+        if (loop != null) {
+            try {
+                loop.execute(() -> closed(session, openedAtMillis));
+                return;
+            } catch (RejectedExecutionException e) {
+                // The loop is shutting down: record now.
+            }
+        }
+        closed(session, openedAtMillis);
+    }
+
+    private void closed(WsSession session, long openedAtMillis) {
+        int code = session.closeCode();
+        boolean byServer = session.closedByServer();
+        recorder.connectionClosed(code, byServer);
+        if (LOG.isDebugEnabled()) {
+            ConnectionStream stream = session.stream();
+            LOG.debug("connection {} closed: code {} by {} after {} ms, {} events delivered, {} dropped", session.id(),
+                code, byServer ? "server" : "client", timer.now(TimeUnit.MILLISECONDS) - openedAtMillis,
+                stream.delivered(), stream.dropped());
+        }
     }
 
     private static String remote(@Nullable SocketAddress address) {

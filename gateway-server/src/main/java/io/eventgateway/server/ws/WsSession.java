@@ -11,8 +11,11 @@ import io.eventgateway.server.config.WsConfig;
 import io.eventgateway.server.limit.TokenBucket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -67,6 +70,10 @@ final class WsSession {
 
     private volatile long lastInboundNanos;
     private volatile @Nullable CloseCode closing;
+    /** The code of the client's close frame, 0 until one arrives. */
+    private volatile int clientCloseCode;
+    /** The code Netty closed with on a protocol violation (a frame over the size limit: 1009), else 0. */
+    private volatile int protocolCloseCode;
     private volatile @Nullable Connection connection;
 
     WsSession(String id, ConnectionStream stream, Hub hub, EventLog log, WsConfig config, ServerFrames frames,
@@ -98,12 +105,53 @@ final class WsSession {
     }
 
     /**
+     * Whether the gateway closed first (a close it decided: shutdown, idle timeout, limits).
+     *
+     * @return true when the gateway sent its close frame first
+     */
+    boolean closedByServer() {
+        return closing != null || protocolCloseCode != 0;
+    }
+
+    /**
+     * The connection's close code, for metrics and the debug log: the gateway's when it closed first, else the
+     * client's, else 1006 (RFC 6455: ended without a close frame).
+     *
+     * @return the code
+     */
+    int closeCode() {
+        CloseCode code = closing;
+        if (code != null) {
+            return code.code();
+        }
+        if (protocolCloseCode != 0) {
+            return protocolCloseCode;
+        }
+        int client = clientCloseCode;
+        return client != 0 ? client : 1006;
+    }
+
+    /**
      * Runs the connection until either side closes it.
      *
      * @return completes when the connection is done
      */
     Mono<Void> run(WebsocketInbound in, WebsocketOutbound out) {
-        in.withConnection(c -> connection = c);
+        in.withConnection(c -> {
+            connection = c;
+            // Netty's frame decoder closes by itself on a protocol violation (a single frame over
+            // ws.max-message-bytes: 1009) and the failure never reaches receiveFrames(); note its code, for metrics.
+            c.addHandlerLast("gateway-protocol-close", new ChannelInboundHandlerAdapter() {
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    if (cause instanceof CorruptedWebSocketFrameException) {
+                        protocolCloseCode = ((CorruptedWebSocketFrameException) cause).closeStatus().code();
+                    }
+                    ctx.fireExceptionCaught(cause);
+                }
+            });
+        });
+        in.receiveCloseStatus().subscribe(status -> clientCloseCode = status.code());
         // Timers first: once the client has read "connected", its clock (virtual in tests) may move.
         Duration heartbeat = config.heartbeatInterval();
         timers.add(Flux.interval(heartbeat, heartbeat, timer)

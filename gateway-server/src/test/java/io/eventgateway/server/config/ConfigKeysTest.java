@@ -18,7 +18,7 @@ class ConfigKeysTest {
             "server.shutdown-timeout", "ws.buffer-size", "ws.max-subscriptions", "ws.heartbeat-interval",
             "ws.idle-timeout", "ws.max-message-bytes", "ws.rate-limit", "ws.rate-burst", "ws.allowed-origins",
             "ws.compression", "ws.write-delay", "store.url", "store.retention-events", "store.retention-age",
-            "store.idempotency-window");
+            "store.idempotency-window", "metrics.enabled", "log.format", "log.level");
         assertThat(ConfigKeys.all()).doesNotHaveDuplicates();
     }
 
