@@ -28,6 +28,7 @@ let lastSeq = 0;               // the newest seq the page has taken in, from any
 let client = null;
 let pollTimer = null;
 let downSince = null;
+let everLive = false;          // a reconnect notice only after the page was live once
 let arrivals = [];             // receive times of the last second, for the rate in the header
 
 function readPatterns() {
@@ -140,7 +141,8 @@ function connect(since) {
 
 function onState(state) {
   if (state === 'live') {
-    const wasDown = downSince !== null;
+    const wasDown = downSince !== null && everLive;
+    everLive = true;
     downSince = null;
     stopPolling();
     setState('live');
