@@ -26,6 +26,10 @@ final class BenchOptions {
     @Option(names = "--gateway-args", description = "the server's flags, recorded in the report")
     String gatewayArgs = "";
 
+    @Option(names = "--token", description = "a JWT or API key sent as 'Authorization: Bearer' on every connection,"
+        + " for a gateway with auth.mode=jwt or api-key (an admin grant lets the probe read /api/status)")
+    @Nullable String token;
+
     /** Set by the smoke tests, which run the gateway inside this JVM. */
     boolean gatewayInProcess;
 

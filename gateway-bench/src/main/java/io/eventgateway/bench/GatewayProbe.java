@@ -30,11 +30,16 @@ final class GatewayProbe {
     private final boolean inProcess;
     private final HttpClient http;
 
-    private GatewayProbe(long pid, boolean inProcess, String host, int port) {
+    private GatewayProbe(long pid, boolean inProcess, String host, int port, @Nullable String token) {
         this.pid = pid;
         this.inProcess = inProcess;
         this.http = HttpClient.create(ConnectionProvider.newConnection()).host(host).port(port)
-            .responseTimeout(Duration.ofSeconds(5));
+            .responseTimeout(Duration.ofSeconds(5))
+            .headers(h -> {
+                if (token != null) {
+                    h.set("Authorization", "Bearer " + token);
+                }
+            });
     }
 
     /**
@@ -46,7 +51,8 @@ final class GatewayProbe {
     static GatewayProbe of(BenchOptions options) {
         long self = ProcessHandle.current().pid();
         boolean inProcess = options.gatewayInProcess;
-        return new GatewayProbe(inProcess ? self : options.gatewayPid, inProcess, options.host, options.port);
+        return new GatewayProbe(inProcess ? self : options.gatewayPid, inProcess, options.host, options.port,
+            options.token);
     }
 
     /** Whether the gateway's process is known (CPU, RSS and heap can be read). */

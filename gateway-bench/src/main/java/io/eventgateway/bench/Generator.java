@@ -58,7 +58,12 @@ final class Generator implements AutoCloseable {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
             .host(options.host)
-            .port(options.port);
+            .port(options.port)
+            .headers(h -> {
+                if (options.token != null) {
+                    h.set("Authorization", "Bearer " + options.token);
+                }
+            });
         this.client = base;
         this.smallReceiveBufferClient = base.option(ChannelOption.SO_RCVBUF, options.slowReceiveBuffer);
         this.loopLag.start(loops.onClient(true));

@@ -21,6 +21,8 @@ public enum ErrorCode {
     WS_RATE_LIMITED(429, true),
     /** The credentials do not allow this topic or action. */
     WS_FORBIDDEN(403, false),
+    /** An {@code auth} message whose token is missing, invalid or expired; the connection keeps its grant. */
+    WS_UNAUTHORIZED(401, false),
     /** The gateway failed; the request may be retried. */
     WS_INTERNAL_ERROR(500, true),
 
@@ -36,7 +38,9 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(413, false),
     /** REST: the body is not {@code application/json}. */
     UNSUPPORTED_MEDIA_TYPE(415, false),
-    /** REST or upgrade: the request's Origin or Host is not allowed. */
+    /** REST or upgrade: credentials are required (auth is on) and were missing, invalid or expired. */
+    UNAUTHORIZED(401, false),
+    /** REST or upgrade: the request's Origin or Host is not allowed, or the credentials do not allow it. */
     FORBIDDEN(403, false),
     /** REST: the gateway cannot serve now (store down, shutting down, too many connections). */
     UNAVAILABLE(503, true),

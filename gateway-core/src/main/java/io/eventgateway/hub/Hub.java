@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -313,6 +315,39 @@ public final class Hub implements CommitListener {
             Unsubscribed reply = new Unsubscribed(requestId, topics, stream.subscriptions.size());
             stream.offerControl(reply);
             return reply;
+        }).subscribeOn(dispatcher);
+    }
+
+    /**
+     * Removes, in one step on the dispatcher, every active pattern of a connection that {@code keep} refuses: a
+     * connection whose credentials were replaced by narrower ones keeps only what they still allow. When patterns
+     * were removed, an {@link Unsubscribed} without request id listing them (as the client wrote them, sorted) is
+     * queued.
+     * Requests queued on the dispatcher before this call are applied before it.
+     *
+     * @param stream the connection's stream
+     * @param keep whether an active pattern may stay
+     * @return the number of active patterns afterwards
+     */
+    public Mono<Integer> retain(ConnectionStream stream, Predicate<TopicPattern> keep) {
+        return Mono.fromCallable(() -> {
+            List<String> removed = new ArrayList<>();
+            Iterator<PatternSubscription> active = stream.subscriptions.values().iterator();
+            while (active.hasNext()) {
+                PatternSubscription subscription = active.next();
+                if (!keep.test(subscription.pattern)) {
+                    active.remove();
+                    detach(subscription);
+                    removed.add(subscription.topicText);
+                }
+            }
+            if (!removed.isEmpty()) {
+                // Sorted: the map has no order, and the client gets the same frame for the same change.
+                removed.sort(Comparator.naturalOrder());
+                stream.subscriptionsChanged();
+                stream.offerControl(new Unsubscribed(null, removed, stream.subscriptions.size()));
+            }
+            return stream.subscriptions.size();
         }).subscribeOn(dispatcher);
     }
 

@@ -478,6 +478,47 @@ final class HubTest {
     }
 
     @Test
+    void retainRemovesThePatternsTheFilterRefusesAndAnnouncesThemWithoutId() {
+        Hub h = hub();
+        ConnectionStream stream = h.open("c-1");
+        TestSubscriber<Object> client = TestSubscriber.create();
+        stream.subscribe(client);
+        subscribe(stream, "task:*", "stream:S-*", "bot:B-1");
+        long before = publish("stream:S-1").seq();
+        barrier();
+
+        Integer active = h.retain(stream, pattern -> pattern.entity().equals("task")).block(TIMEOUT);
+        publish("stream:S-2");
+        long task = publish("task:T-1").seq();
+        HubStats stats = barrier();
+
+        assertThat(active).isEqualTo(1);
+        assertThat(stream.patternCount()).isEqualTo(1);
+        assertThat(patterns(stats)).containsExactly(new HubStats.PatternStats("task:*", 1));
+        List<Object> items = client.getReceivedOnNext();
+        assertThat(items).hasSize(4);
+        assertThat(items.get(1)).isInstanceOfSatisfying(Event.class, e -> assertThat(e.seq()).isEqualTo(before));
+        assertThat(items.get(2)).isEqualTo(new Unsubscribed(null, List.of("bot:B-1", "stream:S-*"), 1));
+        assertThat(items.get(3)).isInstanceOfSatisfying(Event.class, e -> assertThat(e.seq()).isEqualTo(task));
+        client.cancel();
+    }
+
+    @Test
+    void retainThatKeepsEverythingQueuesNothing() {
+        Hub h = hub();
+        ConnectionStream stream = h.open("c-1");
+        TestSubscriber<Object> client = TestSubscriber.create();
+        stream.subscribe(client);
+        subscribe(stream, "task:*");
+
+        assertThat(h.retain(stream, pattern -> true).block(TIMEOUT)).isEqualTo(1);
+        barrier();
+
+        assertThat(client.getReceivedOnNext()).hasSize(1).allMatch(Subscribed.class::isInstance);
+        client.cancel();
+    }
+
+    @Test
     void statsCountSubscribersPerPatternAndDropAPatternWithItsLastSubscriber() {
         Hub h = hub();
         ConnectionStream one = h.open("c-1");

@@ -2,14 +2,18 @@ package io.eventgateway.server;
 
 import io.eventgateway.hub.Hub;
 import io.eventgateway.log.EventLog;
+import io.eventgateway.server.auth.Authenticator;
+import io.eventgateway.server.auth.HttpAuthentication;
 import io.eventgateway.server.config.GatewayConfig;
 import io.eventgateway.server.limit.RequestGuard;
 import io.eventgateway.server.metrics.GatewayMetrics;
 import io.eventgateway.server.metrics.GatewayMetricsRecorder;
 import io.eventgateway.server.rest.HttpRouter;
+import io.eventgateway.server.tls.ServerTls;
 import io.eventgateway.server.ws.WebSocketEndpoint;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Function;
@@ -21,7 +25,8 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * Builds and starts a gateway: the event log from {@code store.url}, the hub on its own dispatcher thread, the
- * WebSocket endpoint and the REST routes on one Reactor Netty HTTP server (HTTP and WebSocket share the port).
+ * WebSocket endpoint and the REST routes on one Reactor Netty HTTP server (HTTP and WebSocket share the port, with
+ * TLS when {@code server.tls.*} is set), behind the authenticator of {@code auth.mode}.
  *
  * <pre>{@code
  * RunningGateway gateway = GatewayServer.builder(GatewayConfig.defaults()).build().start().block();
@@ -62,6 +67,16 @@ public final class GatewayServer {
      */
     public Mono<RunningGateway> start() {
         return Mono.defer(() -> {
+            // Files of auth.* and server.tls.* are read here, on the caller's thread, never on an event loop.
+            HttpAuthentication auth;
+            SslContext tls;
+            try {
+                auth = config.auth().enabled() ? HttpAuthentication.of(Authenticator.create(config.auth(), clock))
+                    : HttpAuthentication.off();
+                tls = config.server().tls().enabled() ? ServerTls.serverContext(config.server().tls(), clock) : null;
+            } catch (IllegalArgumentException e) {
+                return Mono.error(new StartupException(e.getMessage(), e));
+            }
             Scheduler dispatcher = Schedulers.newSingle("gateway-hub", true);
             Scheduler timers = timer != null ? timer : Schedulers.parallel();
             // metrics.enabled=false: no registry at all, and every recorder call is the no-op.
@@ -76,14 +91,19 @@ public final class GatewayServer {
                 RequestGuard guard = new RequestGuard(config.server().host(), config.server().allowedHosts(),
                     config.ws().allowedOrigins());
                 WebSocketEndpoint ws = new WebSocketEndpoint(hub, log, config.ws(),
-                    config.server().maxConnections(), guard, clock, timers, recorder);
-                HttpRouter router = new HttpRouter(guard, ws, log, hub, clock, metrics);
+                    config.server().maxConnections(), guard, clock, timers, recorder, auth,
+                    config.auth().refreshWindow());
+                HttpRouter router = new HttpRouter(guard, ws, log, hub, clock, metrics, auth);
                 HttpServer server = HttpServer.create()
                     .host(config.server().host())
                     .port(config.server().port())
                     // Small frames must leave at once: Nagle would hold them for the peer's delayed ACK.
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .handle(router);
+                if (tls != null) {
+                    // https and wss on the same port; plain http to it fails the TLS handshake.
+                    server = server.secure(spec -> spec.sslContext(tls));
+                }
                 return customizer.apply(server).bind()
                     .onErrorMap(error -> StartupException.bindFailed(config.server().host(),
                         config.server().port(), error))

@@ -1,5 +1,6 @@
 package io.eventgateway.server;
 
+import io.eventgateway.server.auth.HashKey;
 import io.eventgateway.server.config.ConfigException;
 import io.eventgateway.server.config.ConfigLoader;
 import io.eventgateway.server.config.GatewayConfig;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * The command line: {@code scripts/gateway [--config FILE] [--key=value ...]}. Prints
  * {@code Event Gateway ready on http://HOST:PORT} once it accepts connections; on SIGINT or SIGTERM closes every
  * WebSocket with 1001 and exits 0. Any problem at start is one line on standard error and exit status 2
- * (configuration) or 1 (start-up).
+ * (configuration) or 1 (start-up). With {@code server.tls.*} set the addresses are {@code https} and {@code wss}.
+ * {@code scripts/gateway hash-key} runs {@link HashKey} instead (hashes an API key for {@code auth.api-keys-file}).
  *
  * <p>At INFO it logs (standard error, {@code log.format}) one configuration summary and the address once started,
  * and two lines at stop; warnings as they come. {@code --log.level=debug} adds one line per connection.
@@ -38,6 +40,9 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals(HashKey.COMMAND)) {
+            return HashKey.run(Arrays.asList(args).subList(1, args.length), System.in, out, err);
+        }
         GatewayConfig config;
         try {
             ConfigLoader.Result result = ConfigLoader.load(Arrays.asList(args), System.getenv());
@@ -72,7 +77,12 @@ public final class Main {
             gateway.disposeNow(shutdown);
             LOG.info("stopped");
         }, "gateway-shutdown"));
-        String base = "http://" + hostForUrl(config.server().host()) + ":" + gateway.port();
+        boolean tls = config.server().tls().enabled();
+        String base = (tls ? "https://" : "http://") + hostForUrl(config.server().host()) + ":" + gateway.port();
+        if (!config.auth().enabled() && !isLoopback(config.server().host())) {
+            LOG.warn("auth.mode=none while listening on {}: anyone who can reach this port may read and publish every"
+                + " event; set auth.mode=api-key or jwt", config.server().host());
+        }
         LOG.info("config: server.host={} server.port={} server.max-connections={} store.url={} ws.buffer-size={}"
                 + " ws.max-subscriptions={} ws.write-delay={} ws.compression={} metrics.enabled={} log.format={}"
                 + " log.level={}", config.server().host(), gateway.port(), config.server().maxConnections(),
@@ -82,12 +92,16 @@ public final class Main {
         LOG.info("Event Gateway {} ready on {}", GatewayVersion.VERSION, base);
         out.println("Event Gateway ready on " + base);
         out.println("  dashboard  " + base + "/");
-        out.println("  websocket  " + base.replaceFirst("^http", "ws") + "/ws");
+        out.println("  websocket  " + (tls ? "wss" : "ws") + base.substring(base.indexOf(':')) + "/ws");
         out.println("  publish    curl -X POST " + base + "/api/events -H 'Content-Type: application/json'"
             + " -d '{\"topic\":\"task:T-1\",\"eventType\":\"task.progress\",\"data\":{\"percent\":50}}'");
         out.flush();
         gateway.onDispose().block();
         return 0;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     private static String hostForUrl(String host) {

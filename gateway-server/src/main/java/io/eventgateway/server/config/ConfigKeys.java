@@ -31,6 +31,15 @@ public final class ConfigKeys {
     public static final ConfigKey SERVER_SHUTDOWN_TIMEOUT = new ConfigKey("server.shutdown-timeout",
         ConfigKey.Type.DURATION, "10s", "how long shutdown waits for WebSockets to close",
         (c, v) -> c.withServer(c.server().withShutdownTimeout((Duration) v)));
+    /** {@code server.tls.certificate}, default unset: TLS off. */
+    public static final ConfigKey SERVER_TLS_CERTIFICATE = new ConfigKey("server.tls.certificate",
+        ConfigKey.Type.STRING, "(none: http)", "PEM certificate (chain) file; with server.tls.private-key serves https"
+            + " and wss on server.port",
+        (c, v) -> c.withServer(c.server().withTls(c.server().tls().withCertificate((String) v))));
+    /** {@code server.tls.private-key}, default unset. */
+    public static final ConfigKey SERVER_TLS_PRIVATE_KEY = new ConfigKey("server.tls.private-key",
+        ConfigKey.Type.STRING, "(none)", "the certificate's unencrypted PEM private key (PKCS#8, PKCS#1 or SEC 1)",
+        (c, v) -> c.withServer(c.server().withTls(c.server().tls().withPrivateKey((String) v))));
     /** {@code ws.buffer-size}, default 1000 events per connection. */
     public static final ConfigKey WS_BUFFER_SIZE = new ConfigKey("ws.buffer-size", ConfigKey.Type.INT, "1000",
         "events buffered per slow connection before the oldest are dropped and announced",
@@ -99,19 +108,54 @@ public final class ConfigKeys {
     public static final ConfigKey LOG_LEVEL = new ConfigKey("log.level", ConfigKey.Type.STRING, "info",
         "trace, debug, info, warn, error or off; debug adds one line per connection opened and closed",
         (c, v) -> c.withLog(c.log().withLevel((String) v)));
+    /** {@code auth.mode}, default {@link AuthConfig#NONE}. */
+    public static final ConfigKey AUTH_MODE = new ConfigKey("auth.mode", ConfigKey.Type.STRING, "none",
+        "none, api-key or jwt: credentials required on every request but /health and the dashboard's files",
+        (c, v) -> c.withAuth(c.auth().withMode((String) v)));
+    /** {@code auth.api-keys-file}, default unset. */
+    public static final ConfigKey AUTH_API_KEYS_FILE = new ConfigKey("auth.api-keys-file", ConfigKey.Type.STRING,
+        "(none)", "YAML or JSON file of SHA-256 hashed API keys and their grants (auth.mode=api-key)",
+        (c, v) -> c.withAuth(c.auth().withApiKeysFile((String) v)));
+    /** {@code auth.jwt.secret}, default unset. */
+    public static final ConfigKey AUTH_JWT_SECRET = new ConfigKey("auth.jwt.secret", ConfigKey.Type.STRING,
+        "(none)", "HS256 secret, at least 32 bytes (prefer auth.jwt.secret-file: flags show in process lists)",
+        (c, v) -> c.withAuth(c.auth().withJwtSecret((String) v)));
+    /** {@code auth.jwt.secret-file}, default unset. */
+    public static final ConfigKey AUTH_JWT_SECRET_FILE = new ConfigKey("auth.jwt.secret-file",
+        ConfigKey.Type.STRING, "(none)", "file holding the HS256 secret",
+        (c, v) -> c.withAuth(c.auth().withJwtSecretFile((String) v)));
+    /** {@code auth.jwt.jwks-file}, default unset. */
+    public static final ConfigKey AUTH_JWT_JWKS_FILE = new ConfigKey("auth.jwt.jwks-file", ConfigKey.Type.STRING,
+        "(none)", "JWKS file of RSA and EC P-256 public keys (RS256, ES256)",
+        (c, v) -> c.withAuth(c.auth().withJwtJwksFile((String) v)));
+    /** {@code auth.jwt.issuer}, default unset: not checked. */
+    public static final ConfigKey AUTH_JWT_ISSUER = new ConfigKey("auth.jwt.issuer", ConfigKey.Type.STRING,
+        "(not checked)", "the iss claim every token must have",
+        (c, v) -> c.withAuth(c.auth().withJwtIssuer((String) v)));
+    /** {@code auth.jwt.audience}, default unset: not checked. */
+    public static final ConfigKey AUTH_JWT_AUDIENCE = new ConfigKey("auth.jwt.audience", ConfigKey.Type.STRING,
+        "(not checked)", "a value the aud claim of every token must contain",
+        (c, v) -> c.withAuth(c.auth().withJwtAudience((String) v)));
+    /** {@code auth.refresh-window}, default 30 s. */
+    public static final ConfigKey AUTH_REFRESH_WINDOW = new ConfigKey("auth.refresh-window",
+        ConfigKey.Type.DURATION, "30s", "auth_expiring is sent this long before a connection's token expires;"
+            + " at expiry it is closed 4003 unless a new token came",
+        (c, v) -> c.withAuth(c.auth().withRefreshWindow((Duration) v)));
 
     private static final List<ConfigKey> ALL = List.of(SERVER_HOST, SERVER_PORT, SERVER_MAX_CONNECTIONS,
-        SERVER_ALLOWED_HOSTS, SERVER_SHUTDOWN_TIMEOUT, WS_BUFFER_SIZE, WS_MAX_SUBSCRIPTIONS, WS_HEARTBEAT_INTERVAL,
+        SERVER_ALLOWED_HOSTS, SERVER_SHUTDOWN_TIMEOUT, SERVER_TLS_CERTIFICATE, SERVER_TLS_PRIVATE_KEY,
+        WS_BUFFER_SIZE, WS_MAX_SUBSCRIPTIONS, WS_HEARTBEAT_INTERVAL,
         WS_IDLE_TIMEOUT, WS_MAX_MESSAGE_BYTES, WS_RATE_LIMIT, WS_RATE_BURST, WS_ALLOWED_ORIGINS, WS_COMPRESSION,
         WS_WRITE_DELAY, STORE_URL, STORE_RETENTION_EVENTS, STORE_RETENTION_AGE, STORE_IDEMPOTENCY_WINDOW,
-        METRICS_ENABLED, LOG_FORMAT, LOG_LEVEL);
+        METRICS_ENABLED, LOG_FORMAT, LOG_LEVEL, AUTH_MODE, AUTH_API_KEYS_FILE, AUTH_JWT_SECRET, AUTH_JWT_SECRET_FILE,
+        AUTH_JWT_JWKS_FILE, AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE, AUTH_REFRESH_WINDOW);
 
     private ConfigKeys() {
     }
 
     /**
      * Every key, in the order {@code --help} lists them: {@code server.*}, {@code ws.*}, {@code store.*},
-     * {@code metrics.*}, {@code log.*}.
+     * {@code metrics.*}, {@code log.*}, {@code auth.*}.
      *
      * @return the keys, immutable
      */

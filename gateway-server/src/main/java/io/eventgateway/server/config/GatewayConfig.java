@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param store {@code store.*}, default {@link StoreConfig#defaults()}
  * @param metrics {@code metrics.*}, default {@link MetricsConfig#defaults()}
  * @param log {@code log.*}, default {@link LogConfig#defaults()}
+ * @param auth {@code auth.*}, default {@link AuthConfig#defaults()} (off)
  */
 public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store, MetricsConfig metrics,
-                            LogConfig log) {
+                            LogConfig log, AuthConfig auth) {
 
     /** Rejects missing parts; each part has validated its own keys already. */
     public GatewayConfig {
@@ -23,28 +24,29 @@ public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store,
         Objects.requireNonNull(store, "store must not be null");
         Objects.requireNonNull(metrics, "metrics must not be null");
         Objects.requireNonNull(log, "log must not be null");
+        Objects.requireNonNull(auth, "auth must not be null");
     }
 
     /**
-     * The server, WebSocket and store settings, with the default metrics and log settings.
+     * The server, WebSocket and store settings, with the default metrics, log and auth settings.
      *
      * @param server {@code server.*}
      * @param ws {@code ws.*}
      * @param store {@code store.*}
      */
     public GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store) {
-        this(server, ws, store, MetricsConfig.defaults(), LogConfig.defaults());
+        this(server, ws, store, MetricsConfig.defaults(), LogConfig.defaults(), AuthConfig.defaults());
     }
 
     /**
      * The defaults of PROTOCOL.md and ARCHITECTURE.md "Configuration".
      *
      * @return {@link ServerConfig#defaults()}, {@link WsConfig#defaults()}, {@link StoreConfig#defaults()},
-     *     {@link MetricsConfig#defaults()} and {@link LogConfig#defaults()}
+     *     {@link MetricsConfig#defaults()}, {@link LogConfig#defaults()} and {@link AuthConfig#defaults()}
      */
     public static GatewayConfig defaults() {
         return new GatewayConfig(ServerConfig.defaults(), WsConfig.defaults(), StoreConfig.defaults(),
-            MetricsConfig.defaults(), LogConfig.defaults());
+            MetricsConfig.defaults(), LogConfig.defaults(), AuthConfig.defaults());
     }
 
     /**
@@ -54,7 +56,7 @@ public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store,
      * @return the copy
      */
     public GatewayConfig withServer(ServerConfig server) {
-        return new GatewayConfig(server, ws, store, metrics, log);
+        return new GatewayConfig(server, ws, store, metrics, log, auth);
     }
 
     /**
@@ -64,7 +66,7 @@ public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store,
      * @return the copy
      */
     public GatewayConfig withWs(WsConfig ws) {
-        return new GatewayConfig(server, ws, store, metrics, log);
+        return new GatewayConfig(server, ws, store, metrics, log, auth);
     }
 
     /**
@@ -74,7 +76,7 @@ public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store,
      * @return the copy
      */
     public GatewayConfig withStore(StoreConfig store) {
-        return new GatewayConfig(server, ws, store, metrics, log);
+        return new GatewayConfig(server, ws, store, metrics, log, auth);
     }
 
     /**
@@ -84,7 +86,7 @@ public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store,
      * @return the copy
      */
     public GatewayConfig withMetrics(MetricsConfig metrics) {
-        return new GatewayConfig(server, ws, store, metrics, log);
+        return new GatewayConfig(server, ws, store, metrics, log, auth);
     }
 
     /**
@@ -94,6 +96,16 @@ public record GatewayConfig(ServerConfig server, WsConfig ws, StoreConfig store,
      * @return the copy
      */
     public GatewayConfig withLog(LogConfig log) {
-        return new GatewayConfig(server, ws, store, metrics, log);
+        return new GatewayConfig(server, ws, store, metrics, log, auth);
+    }
+
+    /**
+     * A copy with other auth settings.
+     *
+     * @param auth the settings
+     * @return the copy
+     */
+    public GatewayConfig withAuth(AuthConfig auth) {
+        return new GatewayConfig(server, ws, store, metrics, log, auth);
     }
 }

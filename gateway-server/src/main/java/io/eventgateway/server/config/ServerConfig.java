@@ -2,6 +2,7 @@ package io.eventgateway.server.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code server.*}: where the gateway listens, how many connections it takes, and which {@code Host} names it
@@ -15,9 +16,10 @@ import java.util.List;
  *     {@code Host} names and addresses are answered (a DNS-rebinding defence); {@code *} = any
  * @param shutdownTimeout {@code server.shutdown-timeout}, default 10 s (positive): how long shutdown waits for
  *     connections to close
+ * @param tls {@code server.tls.*}, default {@link TlsConfig#defaults()} (off): https and wss on the same port
  */
 public record ServerConfig(String host, int port, int maxConnections, List<String> allowedHosts,
-                           Duration shutdownTimeout) {
+                           Duration shutdownTimeout, TlsConfig tls) {
 
     /** {@code server.port} value that binds any free port (tests use it). */
     public static final int ANY_PORT = 0;
@@ -29,15 +31,30 @@ public record ServerConfig(String host, int port, int maxConnections, List<Strin
         Checks.range("server.max-connections", maxConnections, 1, 10_000_000);
         allowedHosts = Checks.strings("server.allowed-hosts", allowedHosts);
         Checks.positive("server.shutdown-timeout", shutdownTimeout);
+        Objects.requireNonNull(tls, "server.tls must not be null");
+    }
+
+    /**
+     * The settings without TLS.
+     *
+     * @param host {@code server.host}
+     * @param port {@code server.port}
+     * @param maxConnections {@code server.max-connections}
+     * @param allowedHosts {@code server.allowed-hosts}
+     * @param shutdownTimeout {@code server.shutdown-timeout}
+     */
+    public ServerConfig(String host, int port, int maxConnections, List<String> allowedHosts,
+                        Duration shutdownTimeout) {
+        this(host, port, maxConnections, allowedHosts, shutdownTimeout, TlsConfig.defaults());
     }
 
     /**
      * The defaults of PROTOCOL.md.
      *
-     * @return {@code 127.0.0.1:9090}, 10 000 connections, loopback {@code Host} names only, 10 s shutdown
+     * @return {@code 127.0.0.1:9090}, 10 000 connections, loopback {@code Host} names only, 10 s shutdown, no TLS
      */
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 9090, 10_000, List.of(), Duration.ofSeconds(10));
+        return new ServerConfig("127.0.0.1", 9090, 10_000, List.of(), Duration.ofSeconds(10), TlsConfig.defaults());
     }
 
     /**
@@ -47,7 +64,7 @@ public record ServerConfig(String host, int port, int maxConnections, List<Strin
      * @return the copy
      */
     public ServerConfig withHost(String host) {
-        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout);
+        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout, tls);
     }
 
     /**
@@ -57,7 +74,7 @@ public record ServerConfig(String host, int port, int maxConnections, List<Strin
      * @return the copy
      */
     public ServerConfig withPort(int port) {
-        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout);
+        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout, tls);
     }
 
     /**
@@ -67,7 +84,7 @@ public record ServerConfig(String host, int port, int maxConnections, List<Strin
      * @return the copy
      */
     public ServerConfig withMaxConnections(int maxConnections) {
-        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout);
+        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout, tls);
     }
 
     /**
@@ -77,7 +94,7 @@ public record ServerConfig(String host, int port, int maxConnections, List<Strin
      * @return the copy
      */
     public ServerConfig withAllowedHosts(List<String> allowedHosts) {
-        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout);
+        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout, tls);
     }
 
     /**
@@ -87,6 +104,16 @@ public record ServerConfig(String host, int port, int maxConnections, List<Strin
      * @return the copy
      */
     public ServerConfig withShutdownTimeout(Duration shutdownTimeout) {
-        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout);
+        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout, tls);
+    }
+
+    /**
+     * A copy with other TLS settings.
+     *
+     * @param tls the settings, default {@link TlsConfig#defaults()} (off)
+     * @return the copy
+     */
+    public ServerConfig withTls(TlsConfig tls) {
+        return new ServerConfig(host, port, maxConnections, allowedHosts, shutdownTimeout, tls);
     }
 }

@@ -13,6 +13,7 @@ import io.eventgateway.event.NewEvents;
 import io.eventgateway.log.EventLog;
 import io.eventgateway.log.EventQuery;
 import io.eventgateway.log.EventsPurgedException;
+import io.eventgateway.server.auth.Grant;
 import io.eventgateway.topic.TopicPattern;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -33,7 +34,9 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * {@code POST /api/events} (one event or an array of up to 1000, answered 202 once durable) and
- * {@code GET /api/events} (a range of the log, PROTOCOL.md section 8).
+ * {@code GET /api/events} (a range of the log, PROTOCOL.md section 8), both within the request's {@link Grant}
+ * (section 11.3): every event's topic must be one it may publish to, every {@code topics} pattern one it may
+ * subscribe to, and a read without {@code topics} is restricted to its subscribe patterns.
  */
 final class EventsResource {
 
@@ -56,7 +59,7 @@ final class EventsResource {
         this.log = log;
     }
 
-    Mono<Void> post(HttpServerRequest request, HttpServerResponse response) {
+    Mono<Void> post(HttpServerRequest request, HttpServerResponse response, Grant grant) {
         String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
         if (!HttpErrors.isJson(contentType)) {
             return Mono.error(new GatewayException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
@@ -67,6 +70,10 @@ final class EventsResource {
             JsonNode root = parse(bytes);
             boolean single = root.isObject();
             List<NewEvent> events = events(root);
+            // All or nothing, like the rest of the request: one topic outside the grant appends nothing.
+            for (NewEvent event : events) {
+                grant.checkPublish(event.topic(), ErrorCode.FORBIDDEN);
+            }
             // Back to the request's own event loop before the answer is built: the append completes on the log's
             // writer thread, the one that limits durable throughput.
             Mono<List<Event>> appended = log.append(events).publishOn(loopOf(request));
@@ -92,7 +99,8 @@ final class EventsResource {
         return loop[0] == null ? Schedulers.immediate() : Schedulers.fromExecutor(loop[0]);
     }
 
-    private static JsonNode parse(byte[] bytes) {
+    /** The POST body as JSON, or BAD_REQUEST (package-private for EventsBodyFuzzTest, as is events). */
+    static JsonNode parse(byte[] bytes) {
         try {
             JsonNode root = READER.readTree(bytes);
             if (root == null || root.isMissingNode()) {
@@ -108,7 +116,7 @@ final class EventsResource {
         }
     }
 
-    private static List<NewEvent> events(JsonNode root) {
+    static List<NewEvent> events(JsonNode root) {
         if (root.isObject()) {
             return List.of(NewEvents.fromJson(root, "the event"));
         }
@@ -159,7 +167,7 @@ final class EventsResource {
             + " bytes; publish in smaller batches", Map.of("maxBytes", MAX_BODY_BYTES));
     }
 
-    Mono<Void> get(HttpServerRequest request, HttpServerResponse response) {
+    Mono<Void> get(HttpServerRequest request, HttpServerResponse response, Grant grant) {
         return Mono.defer(() -> {
             QueryStringDecoder query = new QueryStringDecoder(request.uri());
             Map<String, List<String>> params = query.parameters();
@@ -167,7 +175,7 @@ final class EventsResource {
             long since = longParam(params, "since", 0, 0, Long.MAX_VALUE);
             long until = longParam(params, "until", head, 0, Long.MAX_VALUE);
             long limit = longParam(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-            List<TopicPattern> patterns = patterns(params);
+            List<TopicPattern> patterns = readable(patterns(params), grant);
             return history(since, until, patterns, limit)
                 .flatMap(page -> Json.send(response, HttpResponseStatus.OK, g -> {
                     List<Event> events = page.events();
@@ -201,6 +209,23 @@ final class EventsResource {
     }
 
     private record HistoryPage(List<Event> events, long purged) {
+    }
+
+    /** The patterns a read may use: those asked for when the grant covers them all, else the grant's own. */
+    private static List<TopicPattern> readable(List<TopicPattern> requested, Grant grant) {
+        if (grant.subscribesToAll()) {
+            return requested;
+        }
+        if (!requested.isEmpty()) {
+            grant.checkSubscribe(requested, ErrorCode.FORBIDDEN);
+            return requested;
+        }
+        if (grant.subscribe().isEmpty()) {
+            // An empty pattern list would read every topic.
+            throw new GatewayException(ErrorCode.FORBIDDEN, "'" + grant.subject() + "' may not read events: its"
+                + " grant has no subscribe patterns");
+        }
+        return grant.subscribe();
     }
 
     private static List<TopicPattern> patterns(Map<String, List<String>> params) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.eventgateway.error.ErrorCode;
 import io.eventgateway.error.GatewayException;
 import io.eventgateway.event.EventCodec;
+import io.eventgateway.server.auth.HttpAuthentication;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -54,6 +56,12 @@ public final class HttpErrors {
         } catch (JsonProcessingException e) {
             bytes = "{\"error\":{\"code\":\"INTERNAL_ERROR\",\"message\":\"unencodable error\",\"details\":{}}}"
                 .getBytes(StandardCharsets.UTF_8);
+        }
+        if (error.code() == ErrorCode.UNAUTHORIZED) {
+            // RFC 6750 section 3: the scheme to use; error="invalid_token" only when a credential was refused.
+            boolean refused = HttpAuthentication.INVALID.equals(error.details().get("credentials"));
+            response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"event-gateway\""
+                + (refused ? ", error=\"invalid_token\"" : ""));
         }
         return Json.send(response.status(HttpResponseStatus.valueOf(error.code().httpStatus())), bytes);
     }

@@ -6,6 +6,8 @@ import io.eventgateway.hub.Hub;
 import io.eventgateway.hub.HubStats;
 import io.eventgateway.log.EventLog;
 import io.eventgateway.server.GatewayVersion;
+import io.eventgateway.server.auth.Grant;
+import io.eventgateway.server.auth.HttpAuthentication;
 import io.eventgateway.server.limit.RequestGuard;
 import io.eventgateway.server.metrics.GatewayMetrics;
 import io.eventgateway.server.metrics.GatewayMetricsRecorder;
@@ -34,8 +36,10 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * Routes every HTTP request: the {@code Host} check first (403, PROTOCOL.md section 6), then the endpoints of
- * section 1, with 404 for unknown paths and 405 (with {@code Allow}) for a known path and another method.
+ * Routes every HTTP request: the {@code Host} check first (403, PROTOCOL.md section 6), then the credentials when
+ * auth is on (401; every path but {@code /health}, the dashboard's files and {@code /ws}, whose endpoint checks them
+ * itself), then the endpoints of section 1, with 404 for unknown paths and 405 (with {@code Allow}) for a known
+ * path and another method. A route checks what the request's {@link Grant} allows (section 11.3).
  */
 public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
@@ -49,6 +53,7 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
     private final @Nullable GatewayMetrics metrics;
     private final GatewayMetricsRecorder recorder;
     private final byte[] dashboard;
+    private final HttpAuthentication auth;
 
     /**
      * Creates the router.
@@ -59,9 +64,11 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
      * @param hub the hub
      * @param clock the clock for uptime
      * @param metrics the meters behind {@code /metrics}, or null when {@code metrics.enabled} is false
+     * @param auth authenticates requests (off: every request gets {@link Grant#UNRESTRICTED})
      */
     public HttpRouter(RequestGuard guard, WebSocketEndpoint webSocket, EventLog log, Hub hub, Clock clock,
-                      @Nullable GatewayMetrics metrics) {
+                      @Nullable GatewayMetrics metrics, HttpAuthentication auth) {
+        this.auth = auth;
         this.metrics = metrics;
         this.recorder = metrics == null ? GatewayMetricsRecorder.NOOP : metrics.recorder();
         this.guard = guard;
@@ -93,21 +100,25 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
         }
         String path = request.fullPath();
         HttpMethod method = request.method();
+        Grant grant = isOpen(path) ? Grant.UNRESTRICTED : auth.authenticate(request.requestHeaders(), request.uri());
+        StatePermissions.check(grant, method, path);
         switch (path) {
             case "/ws":
                 return only(method, List.of(HttpMethod.GET), response)
                     .then(Mono.defer(() -> Mono.from(webSocket.upgrade(request, response))));
             case "/api/events":
                 if (method.equals(HttpMethod.POST)) {
-                    return events.post(request, response);
+                    return events.post(request, response, grant);
                 }
                 return only(method, List.of(HttpMethod.GET, HttpMethod.POST), response)
-                    .then(Mono.defer(() -> events.get(request, response)));
+                    .then(Mono.defer(() -> events.get(request, response, grant)));
             case "/health":
                 return only(method, List.of(HttpMethod.GET), response).then(Mono.defer(() -> health(response)));
             case "/api/status":
+                grant.checkAdmin(path);
                 return only(method, List.of(HttpMethod.GET), response).then(Mono.defer(() -> status(response)));
             case "/metrics":
+                grant.checkAdmin(path);
                 return only(method, List.of(HttpMethod.GET), response)
                     .then(Mono.defer(() -> metrics(request, response)));
             case "/":
@@ -119,6 +130,16 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
                 return Mono.error(new GatewayException(ErrorCode.NOT_FOUND, "no route for " + method + " " + path
                     + "; see docs/PROTOCOL.md section 1 for the endpoints", Map.of("path", path)));
         }
+    }
+
+    /**
+     * The paths anyone may request while auth is on: {@code /health} (for load balancers), the dashboard page and
+     * its static files (it asks for a token and sends it on its own API calls), and {@code /ws}, whose endpoint
+     * authenticates the upgrade itself.
+     */
+    private static boolean isOpen(String path) {
+        return path.equals("/health") || path.equals("/ws") || path.equals("/") || path.equals("/index.html")
+            || path.startsWith("/dashboard/");
     }
 
     /** Fails with 405 and an {@code Allow} header unless the method is one of those allowed. */

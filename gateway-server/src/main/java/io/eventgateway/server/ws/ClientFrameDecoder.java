@@ -69,7 +69,7 @@ final class ClientFrameDecoder {
         JsonNode typeNode = root.get("type");
         if (typeNode == null || !typeNode.isTextual()) {
             return failed(id, ErrorCode.WS_INVALID_MESSAGE,
-                "'type' is required and must be a string: subscribe, unsubscribe, publish, ping or pong");
+                "'type' is required and must be a string: subscribe, unsubscribe, publish, ping, pong or auth");
         }
         JsonNode payload = root.get("payload");
         if (payload != null && !payload.isNull() && !payload.isObject()) {
@@ -84,9 +84,10 @@ final class ClientFrameDecoder {
                     "payload"));
                 case "ping" -> new ClientMessage.Ping(id);
                 case "pong" -> new ClientMessage.Pong(id);
+                case "auth" -> auth(id, required(payload, type));
                 default -> throw new GatewayException(ErrorCode.WS_UNKNOWN_TYPE,
                     "unknown message type '" + abbreviate(type)
-                        + "': use subscribe, unsubscribe, publish, ping or pong",
+                        + "': use subscribe, unsubscribe, publish, ping, pong or auth",
                     Map.of("type", abbreviate(type)));
             };
             return new Decoded(id, message, null);
@@ -115,6 +116,14 @@ final class ClientFrameDecoder {
             since = sinceNode.longValue();
         }
         return new ClientMessage.Subscribe(id, new SubscribeCommand(id, patterns, topics, selector, since));
+    }
+
+    private static ClientMessage auth(@Nullable String id, JsonNode payload) {
+        JsonNode token = payload.get("token");
+        if (token == null || !token.isTextual() || token.textValue().isBlank()) {
+            throw invalid("'payload.token' is required: the new token (or API key) as a string");
+        }
+        return new ClientMessage.Auth(id, token.textValue().trim());
     }
 
     private static ClientMessage unsubscribe(@Nullable String id, JsonNode payload) {

@@ -36,4 +36,8 @@ sealed interface ClientMessage {
     /** {@code pong}: the answer to a server heartbeat. */
     record Pong(@Nullable String id) implements ClientMessage {
     }
+
+    /** {@code auth}: a new token for the connection (PROTOCOL.md section 11.4). */
+    record Auth(@Nullable String id, String token) implements ClientMessage {
+    }
 }

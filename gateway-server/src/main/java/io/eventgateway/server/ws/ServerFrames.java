@@ -10,7 +10,9 @@ import io.eventgateway.hub.ReplayFailed;
 import io.eventgateway.hub.Subscribed;
 import io.eventgateway.hub.Unsubscribed;
 import io.eventgateway.error.ErrorCode;
+import io.eventgateway.server.auth.Grant;
 import io.eventgateway.server.metrics.GatewayMetricsRecorder;
+import io.eventgateway.topic.TopicPattern;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -113,6 +115,22 @@ final class ServerFrames {
             g.writeNumberField("idleTimeoutMs", c.idleTimeoutMs());
             g.writeNumberField("maxSubscriptions", c.maxSubscriptions());
             g.writeNumberField("bufferSize", c.bufferSize());
+            if (c.auth() != null) {
+                g.writeFieldName("auth");
+                g.writeStartObject();
+                grant(g, c.auth());
+                g.writeEndObject();
+            }
+        } else if (item instanceof ServerMessages.Authenticated) {
+            ServerMessages.Authenticated a = (ServerMessages.Authenticated) item;
+            start(g, "authenticated", a.id());
+            grant(g, a.grant());
+            g.writeNumberField("activeSubscriptions", a.activeSubscriptions());
+        } else if (item instanceof ServerMessages.AuthExpiring) {
+            ServerMessages.AuthExpiring e = (ServerMessages.AuthExpiring) item;
+            start(g, "auth_expiring", null);
+            g.writeStringField("expiresAt", EventCodec.timestamp(e.expiresAt()));
+            g.writeNumberField("refreshWindowMs", e.refreshWindowMs());
         } else {
             throw new IllegalArgumentException("no frame for " + item.getClass().getName());
         }
@@ -139,6 +157,25 @@ final class ServerFrames {
         g.writeStringField("timestamp", EventCodec.timestamp(clock.instant()));
         g.writeFieldName("payload");
         g.writeStartObject();
+    }
+
+    /** A grant's fields (PROTOCOL.md section 11.4): subject, expiresAt when it expires, the patterns, admin. */
+    private static void grant(JsonGenerator g, Grant grant) throws IOException {
+        g.writeStringField("subject", grant.subject());
+        if (grant.expiresAt() != null) {
+            g.writeStringField("expiresAt", EventCodec.timestamp(grant.expiresAt()));
+        }
+        g.writeArrayFieldStart("subscribe");
+        for (TopicPattern p : grant.subscribe()) {
+            g.writeString(p.value());
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("publish");
+        for (TopicPattern p : grant.publish()) {
+            g.writeString(p.value());
+        }
+        g.writeEndArray();
+        g.writeBooleanField("admin", grant.admin());
     }
 
     private static void topics(JsonGenerator g, List<String> topics) throws IOException {

@@ -1,6 +1,8 @@
 package io.eventgateway.server.ws;
 
 import io.eventgateway.error.GatewayException;
+import io.eventgateway.server.auth.Grant;
+import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /** The server's own control messages, queued on a connection's stream and encoded by {@link ServerFrames}. */
@@ -9,9 +11,17 @@ final class ServerMessages {
     private ServerMessages() {
     }
 
-    /** The first frame after the upgrade. */
+    /** The first frame after the upgrade; {@code auth} is the connection's grant, null while auth is off. */
     record Connected(String connectionId, String serverVersion, long headSeq, long heartbeatIntervalMs,
-                     long idleTimeoutMs, int maxSubscriptions, int bufferSize) {
+                     long idleTimeoutMs, int maxSubscriptions, int bufferSize, @Nullable Grant auth) {
+    }
+
+    /** The answer to an {@code auth} message: the new grant is in force (PROTOCOL.md section 11.4). */
+    record Authenticated(@Nullable String id, Grant grant, int activeSubscriptions) {
+    }
+
+    /** The connection's credentials expire soon: send {@code auth} before {@code expiresAt}, or be closed 4003. */
+    record AuthExpiring(Instant expiresAt, long refreshWindowMs) {
     }
 
     /** The acknowledgement of a durable {@code publish}. */

@@ -5,6 +5,8 @@ import io.eventgateway.error.GatewayException;
 import io.eventgateway.hub.ConnectionStream;
 import io.eventgateway.hub.Hub;
 import io.eventgateway.log.EventLog;
+import io.eventgateway.server.auth.Grant;
+import io.eventgateway.server.auth.HttpAuthentication;
 import io.eventgateway.server.config.WsConfig;
 import io.eventgateway.server.limit.RequestGuard;
 import io.eventgateway.server.metrics.GatewayMetricsRecorder;
@@ -52,7 +54,11 @@ public final class WebSocketEndpoint {
     private final ServerFrames frames;
     private final Scheduler timer;
     private final WebsocketServerSpec spec;
+    private final WebsocketServerSpec specWithSubprotocol;
     private final GatewayMetricsRecorder recorder;
+    private final HttpAuthentication auth;
+    private final Duration refreshWindow;
+    private final Clock clock;
     private final Set<WsSession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong total = new AtomicLong();
@@ -71,10 +77,16 @@ public final class WebSocketEndpoint {
      * @param clock stamps the frames' {@code timestamp}
      * @param timer runs heartbeats and idle checks, and is the sessions' clock
      * @param recorder counts connections, error frames and overflow frames
+     * @param auth authenticates the upgrades and the connections' {@code auth} messages
+     * @param refreshWindow {@code auth.refresh-window}
      */
     public WebSocketEndpoint(Hub hub, EventLog log, WsConfig config, int maxConnections, RequestGuard guard,
-                             Clock clock, Scheduler timer, GatewayMetricsRecorder recorder) {
+                             Clock clock, Scheduler timer, GatewayMetricsRecorder recorder, HttpAuthentication auth,
+                             Duration refreshWindow) {
         this.recorder = recorder;
+        this.auth = auth;
+        this.refreshWindow = refreshWindow;
+        this.clock = clock;
         this.hub = hub;
         this.log = log;
         this.config = config;
@@ -87,11 +99,21 @@ public final class WebSocketEndpoint {
             .handlePing(true)
             .compress(config.compression())
             .build();
+        // For upgrades that offer the gateway's subprotocol (browsers sending bearer.<token> must, PROTOCOL.md
+        // section 11.1): it is selected. Only for those: reactor-netty runs no handler for an upgrade that offers
+        // none of a spec's protocols.
+        this.specWithSubprotocol = WebsocketServerSpec.builder()
+            .maxFramePayloadLength(config.maxMessageBytes())
+            .handlePing(true)
+            .compress(config.compression())
+            .protocols(HttpAuthentication.SUBPROTOCOL)
+            .build();
     }
 
     /**
-     * Upgrades the request, or fails with {@link ErrorCode#FORBIDDEN} (Origin), {@link ErrorCode#UNAVAILABLE}
-     * (too many connections, shutting down) or {@link ErrorCode#BAD_REQUEST} (not an upgrade).
+     * Upgrades the request, or fails with {@link ErrorCode#FORBIDDEN} (Origin), {@link ErrorCode#UNAUTHORIZED}
+     * (credentials, when auth is on), {@link ErrorCode#UNAVAILABLE} (too many connections, shutting down) or
+     * {@link ErrorCode#BAD_REQUEST} (not an upgrade).
      *
      * @param request the HTTP request
      * @param response its response
@@ -108,6 +130,13 @@ public final class WebSocketEndpoint {
                 "origin '" + origin + "' may not open a WebSocket here; add it to ws.allowed-origins",
                 Map.of("origin", String.valueOf(origin))));
         }
+        Grant grant;
+        try {
+            // Once per connection: its requests are checked against this grant, its events never are.
+            grant = auth.authenticate(request.requestHeaders(), request.uri());
+        } catch (GatewayException e) {
+            return Mono.error(e);
+        }
         if (shuttingDown) {
             return Mono.error(new GatewayException(ErrorCode.UNAVAILABLE, "the gateway is shutting down"));
         }
@@ -123,7 +152,8 @@ public final class WebSocketEndpoint {
         Executor[] loop = new Executor[1];
         request.withConnection(connection -> loop[0] = connection.channel().eventLoop());
         ConnectionStream stream = hub.open(id, loop[0]);
-        WsSession session = new WsSession(id, stream, hub, log, config, frames, timer, remote);
+        WsSession session = new WsSession(id, stream, hub, log, config, frames, timer, remote, grant,
+            auth.authenticator(), refreshWindow, clock);
         AtomicBoolean started = new AtomicBoolean();
         AtomicBoolean released = new AtomicBoolean();
         AtomicLong openedAt = new AtomicLong();
@@ -151,12 +181,23 @@ public final class WebSocketEndpoint {
                 session.close(CloseCode.GOING_AWAY);
             }
             return session.run(in, out).doFinally(signal -> release.run());
-        }, spec).doFinally(signal -> {
+        }, offersSubprotocol(request) ? specWithSubprotocol : spec).doFinally(signal -> {
             // A failed handshake never runs the handler: release the connection slot here instead.
             if (!started.get()) {
                 release.run();
             }
         });
+    }
+
+    private static boolean offersSubprotocol(HttpServerRequest request) {
+        for (String header : request.requestHeaders().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
+            for (String protocol : header.split(",")) {
+                if (protocol.trim().equals(HttpAuthentication.SUBPROTOCOL)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

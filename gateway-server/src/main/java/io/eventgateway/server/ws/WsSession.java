@@ -3,10 +3,14 @@ package io.eventgateway.server.ws;
 import io.eventgateway.error.ErrorCode;
 import io.eventgateway.error.GatewayException;
 import io.eventgateway.event.Event;
+import io.eventgateway.event.NewEvent;
 import io.eventgateway.hub.ConnectionStream;
 import io.eventgateway.hub.Hub;
+import io.eventgateway.hub.SubscribeCommand;
 import io.eventgateway.log.EventLog;
 import io.eventgateway.server.GatewayVersion;
+import io.eventgateway.server.auth.Authenticator;
+import io.eventgateway.server.auth.Grant;
 import io.eventgateway.server.config.WsConfig;
 import io.eventgateway.server.limit.TokenBucket;
 import io.netty.buffer.ByteBuf;
@@ -21,8 +25,11 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.io.ByteArrayOutputStream;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -43,6 +50,11 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * <p>Inbound work runs on the connection's event loop and never blocks: a subscribe or unsubscribe is handed to
  * the hub's dispatcher, a publish to the log, and their replies come back through the stream. Timers run on the
  * injected timer {@link Scheduler}, whose clock is also the session's clock (virtual time in tests).
+ *
+ * <p>Auth (PROTOCOL.md section 11): the connection's {@link Grant} was resolved at the upgrade; subscribe and
+ * publish requests are checked against it here, never the events delivered. A grant that expires gets
+ * {@code auth_expiring} {@code auth.refresh-window} before its expiry and close 4003 at it, unless an {@code auth}
+ * message brought a new token first, whose grant then replaces the old one.
  */
 final class WsSession {
 
@@ -62,6 +74,13 @@ final class WsSession {
     private final @Nullable TokenBucket bucket;
     private final long idleTimeoutNanos;
     private final Disposable.Composite timers = Disposables.composite();
+    private final @Nullable Authenticator authenticator;
+    private final Duration refreshWindow;
+    private final Clock clock;
+    /** The expiry timers of the current grant, replaced with it. */
+    private final Disposable.Swap expiry = Disposables.swap();
+    /** Read on the event loop (requests) and by the expiry timers; replaced only on the event loop. */
+    private volatile Grant grant;
 
     // Event-loop confined (inbound frames arrive on the connection's loop).
     private @Nullable ByteArrayOutputStream partial;
@@ -77,7 +96,12 @@ final class WsSession {
     private volatile @Nullable Connection connection;
 
     WsSession(String id, ConnectionStream stream, Hub hub, EventLog log, WsConfig config, ServerFrames frames,
-              Scheduler timer, String remote) {
+              Scheduler timer, String remote, Grant grant, @Nullable Authenticator authenticator,
+              Duration refreshWindow, Clock clock) {
+        this.grant = grant;
+        this.authenticator = authenticator;
+        this.refreshWindow = refreshWindow;
+        this.clock = clock;
         this.id = id;
         this.stream = stream;
         this.hub = hub;
@@ -157,9 +181,15 @@ final class WsSession {
         timers.add(Flux.interval(heartbeat, heartbeat, timer)
             .subscribe(tick -> stream.offerControl(new ServerMessages.Ping())));
         scheduleIdleCheck(config.idleTimeout());
+        timers.add(expiry);
+        Grant current = grant;
+        boolean expiringNow = armExpiry(current);
         stream.offerControl(new ServerMessages.Connected(id, GatewayVersion.VERSION, hub.headSeq(),
             config.heartbeatInterval().toMillis(), config.idleTimeout().toMillis(), config.maxSubscriptions(),
-            config.bufferSize()));
+            config.bufferSize(), authenticator == null ? null : current));
+        if (expiringNow) {
+            stream.offerControl(new ServerMessages.AuthExpiring(expiresAt(current), refreshWindow.toMillis()));
+        }
 
         // Outbound: the stream's items as frames, written by reactor-netty in batches with one flush per drain;
         // when the stream completes (a close was decided), the close frame follows the in-flight frames.
@@ -190,6 +220,83 @@ final class WsSession {
                 c.dispose();
             }
         }, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Arms a grant's expiry timers, replacing those of the previous grant: {@code auth_expiring} at
+     * {@code expiresAt - auth.refresh-window}, close 4003 at {@code expiresAt}; a timer whose grant was replaced
+     * meanwhile does nothing.
+     *
+     * @return true when the notice is due already (less than the window is left): the caller sends it, after the
+     *     frame it is answering
+     */
+    private boolean armExpiry(Grant g) {
+        Instant expiresAt = g.expiresAt();
+        if (expiresAt == null) {
+            expiry.update(Disposables.disposed());
+            return false;
+        }
+        long untilExpiry = Math.max(1, Duration.between(clock.instant(), expiresAt).toMillis());
+        long untilNotice = untilExpiry - refreshWindow.toMillis();
+        Disposable.Composite armed = Disposables.composite();
+        if (untilNotice > 0) {
+            armed.add(timer.schedule(() -> {
+                if (grant == g && closing == null) {
+                    stream.offerControl(new ServerMessages.AuthExpiring(expiresAt, refreshWindow.toMillis()));
+                }
+            }, untilNotice, TimeUnit.MILLISECONDS));
+        }
+        armed.add(timer.schedule(() -> {
+            if (grant == g) {
+                close(CloseCode.CREDENTIALS_EXPIRED);
+            }
+        }, untilExpiry, TimeUnit.MILLISECONDS));
+        expiry.update(armed);
+        return untilNotice <= 0;
+    }
+
+    private static Instant expiresAt(Grant g) {
+        Instant expiresAt = g.expiresAt();
+        return expiresAt == null ? Instant.MAX : expiresAt;
+    }
+
+    /**
+     * An {@code auth} message: a valid token for the same subject replaces the grant (patterns it no longer covers
+     * are removed, announced by an {@code unsubscribed} without id) and is answered {@code authenticated}; anything
+     * else is answered {@code WS_UNAUTHORIZED} and changes nothing.
+     */
+    private void refresh(@Nullable String requestId, String token) {
+        Authenticator a = authenticator;
+        if (a == null) {
+            stream.offerControl(new ServerMessages.ErrorReply(requestId, new GatewayException(
+                ErrorCode.WS_INVALID_MESSAGE, "authentication is off (auth.mode=none): there is no token to replace")));
+            return;
+        }
+        Grant next;
+        try {
+            next = a.authenticate(token);
+        } catch (GatewayException e) {
+            stream.offerControl(new ServerMessages.ErrorReply(requestId, new GatewayException(
+                ErrorCode.WS_UNAUTHORIZED, e.getMessage() + "; the connection keeps its current credentials")));
+            return;
+        }
+        Grant current = grant;
+        if (!next.subject().equals(current.subject())) {
+            stream.offerControl(new ServerMessages.ErrorReply(requestId, new GatewayException(
+                ErrorCode.WS_UNAUTHORIZED, "the token is for '" + next.subject() + "' but this connection is '"
+                    + current.subject() + "': a connection keeps its subject; open a new connection to change it",
+                Map.of("subject", next.subject()))));
+            return;
+        }
+        grant = next;
+        boolean expiringNow = armExpiry(next);
+        // On the dispatcher, after every subscribe this connection sent before the auth message.
+        hub.retain(stream, next::maySubscribe).subscribe(active -> {
+            stream.offerControl(new ServerMessages.Authenticated(requestId, next, active));
+            if (expiringNow) {
+                stream.offerControl(new ServerMessages.AuthExpiring(expiresAt(next), refreshWindow.toMillis()));
+            }
+        }, error -> replyError(requestId, error));
     }
 
     private void scheduleIdleCheck(Duration delay) {
@@ -282,17 +389,33 @@ final class WsSession {
         ClientMessage m = decoded.message();
         String requestId = decoded.id();
         if (m instanceof ClientMessage.Subscribe) {
-            hub.subscribe(stream, ((ClientMessage.Subscribe) m).command())
+            SubscribeCommand command = ((ClientMessage.Subscribe) m).command();
+            try {
+                grant.checkSubscribe(command.patterns(), ErrorCode.WS_FORBIDDEN);
+            } catch (GatewayException e) {
+                replyError(requestId, e);
+                return;
+            }
+            hub.subscribe(stream, command)
                 .subscribe(reply -> { }, error -> replyError(requestId, error));
         } else if (m instanceof ClientMessage.Unsubscribe) {
             ClientMessage.Unsubscribe u = (ClientMessage.Unsubscribe) m;
             hub.unsubscribe(stream, requestId, u.patterns(), u.topics())
                 .subscribe(reply -> { }, error -> replyError(requestId, error));
         } else if (m instanceof ClientMessage.Publish) {
-            log.append(List.of(((ClientMessage.Publish) m).event()))
+            NewEvent event = ((ClientMessage.Publish) m).event();
+            try {
+                grant.checkPublish(event.topic(), ErrorCode.WS_FORBIDDEN);
+            } catch (GatewayException e) {
+                replyError(requestId, e);
+                return;
+            }
+            log.append(List.of(event))
                 .subscribe(events -> published(requestId, events), error -> replyError(requestId, error));
         } else if (m instanceof ClientMessage.Ping) {
             stream.offerControl(new ServerMessages.Pong(requestId));
+        } else if (m instanceof ClientMessage.Auth) {
+            refresh(requestId, ((ClientMessage.Auth) m).token());
         }
         // A pong only proves the client is alive, which lastInboundNanos already recorded.
     }

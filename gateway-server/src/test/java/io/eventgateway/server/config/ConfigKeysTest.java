@@ -15,10 +15,13 @@ class ConfigKeysTest {
     void allListsEveryProtocolKeyOnceInOrder() {
         assertThat(ConfigKeys.all()).extracting(ConfigKey::name).containsExactly(
             "server.host", "server.port", "server.max-connections", "server.allowed-hosts",
-            "server.shutdown-timeout", "ws.buffer-size", "ws.max-subscriptions", "ws.heartbeat-interval",
+            "server.shutdown-timeout", "server.tls.certificate", "server.tls.private-key",
+            "ws.buffer-size", "ws.max-subscriptions", "ws.heartbeat-interval",
             "ws.idle-timeout", "ws.max-message-bytes", "ws.rate-limit", "ws.rate-burst", "ws.allowed-origins",
             "ws.compression", "ws.write-delay", "store.url", "store.retention-events", "store.retention-age",
-            "store.idempotency-window", "metrics.enabled", "log.format", "log.level");
+            "store.idempotency-window", "metrics.enabled", "log.format", "log.level", "auth.mode",
+            "auth.api-keys-file", "auth.jwt.secret", "auth.jwt.secret-file", "auth.jwt.jwks-file", "auth.jwt.issuer",
+            "auth.jwt.audience", "auth.refresh-window");
         assertThat(ConfigKeys.all()).doesNotHaveDuplicates();
     }
 

@@ -1,0 +1,41 @@
+package io.eventgateway.server.auth;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/** A clock that reads a {@link VirtualTimeScheduler}: tokens' {@code exp} and the gateway's timers agree. */
+public final class VirtualClock extends Clock {
+
+    private final Instant base;
+    private final VirtualTimeScheduler time;
+
+    /**
+     * Creates the clock.
+     *
+     * @param base the instant at virtual time 0
+     * @param time the virtual time
+     */
+    public VirtualClock(Instant base, VirtualTimeScheduler time) {
+        this.base = base;
+        this.time = time;
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+
+    @Override
+    public Instant instant() {
+        return base.plusMillis(time.now(TimeUnit.MILLISECONDS));
+    }
+}
