@@ -18,12 +18,12 @@ import reactor.core.publisher.Mono;
 /**
  * A connection factory that injects one failure where a test asks for it: when the statement that inserts events is
  * executed (after the change's state rows were written in the same transaction), or at commit. Everything else is
- * the real SQLite driver.
+ * the real SQLite driver. Public: the server's tests use it too (gateway-core's test jar).
  */
-final class FailingConnections implements ConnectionFactory {
+public final class FailingConnections implements ConnectionFactory {
 
     /** Where the next failure is injected. */
-    enum Point {
+    public enum Point {
         /** Executing the insert of the events, after the state writes. */
         EVENTS_INSERT,
         /** Committing the transaction, after every statement ran. */
@@ -34,17 +34,30 @@ final class FailingConnections implements ConnectionFactory {
     private final AtomicReference<@Nullable Point> armed = new AtomicReference<>();
     private final AtomicInteger injected = new AtomicInteger();
 
-    FailingConnections(ConnectionFactory delegate) {
+    /**
+     * Wraps a factory.
+     *
+     * @param delegate the real factory
+     */
+    public FailingConnections(ConnectionFactory delegate) {
         this.delegate = delegate;
     }
 
-    /** Fails the next operation at that point, once. */
-    void failNext(Point point) {
+    /**
+     * Fails the next operation at that point, once.
+     *
+     * @param point where
+     */
+    public void failNext(Point point) {
         armed.set(point);
     }
 
-    /** How many failures were injected. */
-    int injected() {
+    /**
+     * How many failures were injected.
+     *
+     * @return the count
+     */
+    public int injected() {
         return injected.get();
     }
 

@@ -1,5 +1,6 @@
 package io.eventgateway.server;
 
+import io.eventgateway.domain.Domain;
 import io.eventgateway.hub.Hub;
 import io.eventgateway.log.EventLog;
 import io.eventgateway.server.auth.Authenticator;
@@ -93,7 +94,9 @@ public final class GatewayServer {
                 WebSocketEndpoint ws = new WebSocketEndpoint(hub, log, config.ws(),
                     config.server().maxConnections(), guard, clock, timers, recorder, auth,
                     config.auth().refreshWindow());
-                HttpRouter router = new HttpRouter(guard, ws, log, hub, clock, metrics, auth);
+                // The orchestration domain (PROTOCOL.md section 8): loaded from the store before the port is bound.
+                Domain domain = Domain.create(log, clock, timers);
+                HttpRouter router = new HttpRouter(guard, ws, log, hub, clock, metrics, auth, domain);
                 HttpServer server = HttpServer.create()
                     .host(config.server().host())
                     .port(config.server().port())
@@ -104,11 +107,15 @@ public final class GatewayServer {
                     // https and wss on the same port; plain http to it fails the TLS handshake.
                     server = server.secure(spec -> spec.sslContext(tls));
                 }
-                return customizer.apply(server).bind()
+                return domain.start()
+                    .onErrorMap(error -> new StartupException("cannot load the orchestration state from "
+                        + config.store().url() + ": " + error.getMessage(), error))
+                    .then(customizer.apply(server).bind()
                     .onErrorMap(error -> StartupException.bindFailed(config.server().host(),
-                        config.server().port(), error))
-                    .map(bound -> new RunningGateway(config, bound, ws, log, dispatcher, metrics))
-                    .onErrorResume(error -> log.disposeLater().then(Mono.fromRunnable(dispatcher::dispose))
+                        config.server().port(), error)))
+                    .map(bound -> new RunningGateway(config, bound, ws, log, dispatcher, metrics, domain))
+                    .onErrorResume(error -> Mono.fromRunnable(domain::dispose).then(log.disposeLater())
+                        .then(Mono.fromRunnable(dispatcher::dispose))
                         .then(Mono.error(error)));
             }).doOnError(error -> {
                 if (metrics != null) {

@@ -1,5 +1,6 @@
 package io.eventgateway.server;
 
+import io.eventgateway.domain.Domain;
 import io.eventgateway.log.EventLog;
 import io.eventgateway.server.config.GatewayConfig;
 import io.eventgateway.server.metrics.GatewayMetrics;
@@ -23,13 +24,15 @@ public final class RunningGateway implements Disposable {
     private final DisposableServer server;
     private final WebSocketEndpoint webSocket;
     private final EventLog log;
+    private final Domain domain;
     private final Scheduler dispatcher;
     private final @Nullable GatewayMetrics metrics;
     private final AtomicBoolean disposing = new AtomicBoolean();
     private final Sinks.Empty<Void> disposed = Sinks.empty();
 
     RunningGateway(GatewayConfig config, DisposableServer server, WebSocketEndpoint webSocket, EventLog log,
-                   Scheduler dispatcher, @Nullable GatewayMetrics metrics) {
+                   Scheduler dispatcher, @Nullable GatewayMetrics metrics, Domain domain) {
+        this.domain = domain;
         this.metrics = metrics;
         this.config = config;
         this.server = server;
@@ -75,9 +78,10 @@ public final class RunningGateway implements Disposable {
     }
 
     /**
-     * Shuts down, in this order: stop accepting WebSocket upgrades and close every connection with 1001 (waiting
-     * for them, at most {@code server.shutdown-timeout}), stop the HTTP server, flush and close the event log,
-     * stop the dispatcher, release the meters. Idempotent: later calls return the same completion.
+     * Shuts down, in this order: stop the domain's expiry timer, stop accepting WebSocket upgrades and close every
+     * connection with 1001 (waiting for them, at most {@code server.shutdown-timeout}), stop the HTTP server, flush
+     * and close the event log, stop the dispatcher, release the meters. Idempotent: later calls return the same
+     * completion.
      *
      * @return completes when everything is closed
      */
@@ -87,6 +91,8 @@ public final class RunningGateway implements Disposable {
                 return disposed.asMono();
             }
             Duration timeout = config.server().shutdownTimeout();
+            // The checkpoint expiry timer first: nothing may start a change once the log begins to close.
+            domain.dispose();
             return webSocket.closeAll(timeout)
                 .then(Mono.defer(() -> {
                     server.dispose();

@@ -1,5 +1,6 @@
 package io.eventgateway.server.rest;
 
+import io.eventgateway.domain.Domain;
 import io.eventgateway.error.ErrorCode;
 import io.eventgateway.error.GatewayException;
 import io.eventgateway.hub.Hub;
@@ -14,14 +15,11 @@ import io.eventgateway.server.metrics.GatewayMetricsRecorder;
 import io.eventgateway.server.ws.WebSocketEndpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -43,16 +41,19 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
+    private static final String DASHBOARD_PREFIX = "/dashboard/";
+
     private final RequestGuard guard;
     private final WebSocketEndpoint webSocket;
     private final EventsResource events;
+    private final DomainRoutes domain;
     private final EventLog log;
     private final Hub hub;
     private final Clock clock;
     private final long startedAtMillis;
     private final @Nullable GatewayMetrics metrics;
     private final GatewayMetricsRecorder recorder;
-    private final byte[] dashboard;
+    private final DashboardResource dashboard = new DashboardResource();
     private final HttpAuthentication auth;
 
     /**
@@ -65,20 +66,21 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
      * @param clock the clock for uptime
      * @param metrics the meters behind {@code /metrics}, or null when {@code metrics.enabled} is false
      * @param auth authenticates requests (off: every request gets {@link Grant#UNRESTRICTED})
+     * @param domain the orchestration domain behind the state routes (PROTOCOL.md section 8)
      */
     public HttpRouter(RequestGuard guard, WebSocketEndpoint webSocket, EventLog log, Hub hub, Clock clock,
-                      @Nullable GatewayMetrics metrics, HttpAuthentication auth) {
+                      @Nullable GatewayMetrics metrics, HttpAuthentication auth, Domain domain) {
         this.auth = auth;
         this.metrics = metrics;
         this.recorder = metrics == null ? GatewayMetricsRecorder.NOOP : metrics.recorder();
         this.guard = guard;
         this.webSocket = webSocket;
         this.events = new EventsResource(log);
+        this.domain = new DomainRoutes(domain);
         this.log = log;
         this.hub = hub;
         this.clock = clock;
         this.startedAtMillis = clock.millis();
-        this.dashboard = resource("/dashboard/index.html");
     }
 
     @Override
@@ -124,9 +126,18 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
             case "/":
             case "/index.html":
                 return only(method, List.of(HttpMethod.GET), response)
-                    .then(Mono.defer(() -> response.header(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
-                        .sendObject(Unpooled.wrappedBuffer(dashboard)).then()));
+                    .then(Mono.defer(() -> dashboard.serve("index.html", request, response)));
             default:
+                if (path.startsWith("/api/")) {
+                    Mono<Void> state = domain.route(request, response);
+                    if (state != null) {
+                        return state;
+                    }
+                }
+                if (path.startsWith(DASHBOARD_PREFIX)) {
+                    return only(method, List.of(HttpMethod.GET), response).then(Mono.defer(() ->
+                        dashboard.serve(path.substring(DASHBOARD_PREFIX.length()), request, response)));
+                }
                 return Mono.error(new GatewayException(ErrorCode.NOT_FOUND, "no route for " + method + " " + path
                     + "; see docs/PROTOCOL.md section 1 for the endpoints", Map.of("path", path)));
         }
@@ -143,7 +154,7 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
     }
 
     /** Fails with 405 and an {@code Allow} header unless the method is one of those allowed. */
-    private static Mono<Void> only(HttpMethod method, List<HttpMethod> allowed, HttpServerResponse response) {
+    static Mono<Void> only(HttpMethod method, List<HttpMethod> allowed, HttpServerResponse response) {
         if (allowed.contains(method) || (method.equals(HttpMethod.HEAD) && allowed.contains(HttpMethod.GET))) {
             return Mono.empty();
         }
@@ -258,17 +269,5 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
         Executor[] loop = new Executor[1];
         request.withConnection(connection -> loop[0] = connection.channel().eventLoop());
         return loop[0] == null ? Schedulers.immediate() : Schedulers.fromExecutor(loop[0]);
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in = HttpRouter.class.getResourceAsStream(name)) {
-            if (in == null) {
-                return "<!doctype html><title>Event Gateway</title><p>Event Gateway is running.".getBytes(
-                    StandardCharsets.UTF_8);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -267,6 +267,13 @@ class EventsRestIT extends GatewayTestSupport {
         HttpAnswer root = http("GET", "/", null, null);
         assertThat(root.status()).isEqualTo(200);
         assertThat(root.contentType()).startsWith("text/html");
-        assertThat(root.body().toLowerCase()).contains("<html").contains("/ws");
+        assertThat(root.body().toLowerCase()).contains("<html").contains("/dashboard/dashboard.js");
+        HttpAnswer client = http("GET", "/dashboard/event-gateway.js", null, null);
+        assertThat(client.status()).isEqualTo(200);
+        assertThat(client.contentType()).startsWith("text/javascript");
+        assertThat(client.body()).contains("export class GatewayClient");
+        HttpAnswer missing = http("GET", "/dashboard/secrets.txt", null, null);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().at("/error/code").asText()).isEqualTo("NOT_FOUND");
     }
 }

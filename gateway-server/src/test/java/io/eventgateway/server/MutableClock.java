@@ -1,0 +1,47 @@
+package io.eventgateway.server;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A clock that tests move forward by hand, so every timestamp the gateway stamps is known in advance. */
+public final class MutableClock extends Clock {
+
+    private final AtomicReference<Instant> now;
+
+    /**
+     * A clock at an instant.
+     *
+     * @param start where it starts
+     */
+    public MutableClock(Instant start) {
+        this.now = new AtomicReference<>(start);
+    }
+
+    /**
+     * Moves the clock forward.
+     *
+     * @param duration how far
+     */
+    public void advance(Duration duration) {
+        now.updateAndGet(t -> t.plus(duration));
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+
+    @Override
+    public Instant instant() {
+        return now.get();
+    }
+}
