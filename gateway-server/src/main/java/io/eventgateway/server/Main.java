@@ -85,10 +85,10 @@ public final class Main {
         }
         LOG.info("config: server.host={} server.port={} server.max-connections={} store.url={} ws.buffer-size={}"
                 + " ws.max-subscriptions={} ws.write-delay={} ws.compression={} metrics.enabled={} log.format={}"
-                + " log.level={}", config.server().host(), gateway.port(), config.server().maxConnections(),
-            config.store().url(), config.ws().bufferSize(), config.ws().maxSubscriptions(),
-            config.ws().writeDelay().toMillis() + "ms", config.ws().compression(), config.metrics().enabled(),
-            config.log().format(), config.log().level());
+                + " log.level={} auth.mode={} tls={}", config.server().host(), gateway.port(),
+            config.server().maxConnections(), config.store().url(), config.ws().bufferSize(),
+            config.ws().maxSubscriptions(), config.ws().writeDelay().toMillis() + "ms", config.ws().compression(),
+            config.metrics().enabled(), config.log().format(), config.log().level(), config.auth().mode(), tls);
         LOG.info("Event Gateway {} ready on {}", GatewayVersion.VERSION, base);
         out.println("Event Gateway ready on " + base);
         out.println("  dashboard  " + base + "/");
