@@ -15,14 +15,11 @@ import io.eventgateway.server.metrics.GatewayMetricsRecorder;
 import io.eventgateway.server.ws.WebSocketEndpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +41,8 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
+    private static final String DASHBOARD_PREFIX = "/dashboard/";
+
     private final RequestGuard guard;
     private final WebSocketEndpoint webSocket;
     private final EventsResource events;
@@ -54,7 +53,7 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
     private final long startedAtMillis;
     private final @Nullable GatewayMetrics metrics;
     private final GatewayMetricsRecorder recorder;
-    private final byte[] dashboard;
+    private final DashboardResource dashboard = new DashboardResource();
     private final HttpAuthentication auth;
 
     /**
@@ -82,7 +81,6 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
         this.hub = hub;
         this.clock = clock;
         this.startedAtMillis = clock.millis();
-        this.dashboard = resource("/dashboard/index.html");
     }
 
     @Override
@@ -128,14 +126,17 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
             case "/":
             case "/index.html":
                 return only(method, List.of(HttpMethod.GET), response)
-                    .then(Mono.defer(() -> response.header(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
-                        .sendObject(Unpooled.wrappedBuffer(dashboard)).then()));
+                    .then(Mono.defer(() -> dashboard.serve("index.html", request, response)));
             default:
                 if (path.startsWith("/api/")) {
                     Mono<Void> state = domain.route(request, response);
                     if (state != null) {
                         return state;
                     }
+                }
+                if (path.startsWith(DASHBOARD_PREFIX)) {
+                    return only(method, List.of(HttpMethod.GET), response).then(Mono.defer(() ->
+                        dashboard.serve(path.substring(DASHBOARD_PREFIX.length()), request, response)));
                 }
                 return Mono.error(new GatewayException(ErrorCode.NOT_FOUND, "no route for " + method + " " + path
                     + "; see docs/PROTOCOL.md section 1 for the endpoints", Map.of("path", path)));
@@ -268,17 +269,5 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
         Executor[] loop = new Executor[1];
         request.withConnection(connection -> loop[0] = connection.channel().eventLoop());
         return loop[0] == null ? Schedulers.immediate() : Schedulers.fromExecutor(loop[0]);
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in = HttpRouter.class.getResourceAsStream(name)) {
-            if (in == null) {
-                return "<!doctype html><title>Event Gateway</title><p>Event Gateway is running.".getBytes(
-                    StandardCharsets.UTF_8);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
