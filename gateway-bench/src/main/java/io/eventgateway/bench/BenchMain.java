@@ -18,12 +18,15 @@ import picocli.CommandLine.Parameters;
     "  publish         durable append throughput: REST batches and WebSocket publish against sqlite-jdbc",
     "  replay          a reconnect storm: every client subscribes with since at once",
     "  idle            heap per idle connection (default 10,000 connections)",
+    "  tasks           PATCH /api/tasks/{id} per second with 100 subscribers on task:* and stream:*, and the"
+        + " latency from PATCH to their task.status_changed",
     "Micro-benchmarks: scripts/bench jmh [JMH options]. Each run prints a Markdown report; --json and --markdown"
-        + " also write it. Exit status 3 when a correctness count is not 0.", ""})
+        + " also write it. Exit status 3 when a guarantee was broken, 4 when events were still in flight at the"
+        + " end (inconclusive).", ""})
 public final class BenchMain implements Callable<Integer> {
 
     @Parameters(index = "0", description = "the scenario: fanout, many-topics, slow-consumers, churn, publish,"
-        + " replay or idle")
+        + " replay, idle or tasks")
     String scenario;
 
     @Mixin
@@ -72,6 +75,8 @@ public final class BenchMain implements Callable<Integer> {
             report = new PublishScenario(options).run();
         } else if ("idle".equals(scenario)) {
             report = new IdleScenario(options).run();
+        } else if ("tasks".equals(scenario)) {
+            report = new TasksScenario(options).run();
         } else {
             return null;
         }
