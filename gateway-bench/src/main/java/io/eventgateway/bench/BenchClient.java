@@ -2,6 +2,7 @@ package io.eventgateway.bench;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -147,6 +148,7 @@ final class BenchClient {
         final Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
         volatile @Nullable Connection connection;
         volatile @Nullable WebsocketOutbound out;
+        volatile @Nullable WebSocketCloseStatus closeStatus;
         /** Set when this session was asked to close: from then on, nothing it receives is counted. */
         volatile boolean detached;
         private boolean confirmed;
@@ -158,6 +160,7 @@ final class BenchClient {
 
         Publisher<Void> run(WebsocketInbound in, WebsocketOutbound o) {
             in.withConnection(c -> connection = c);
+            in.receiveCloseStatus().subscribe(status -> closeStatus = status);
             out = o;
             for (String frame : protocol.greeting()) {
                 emit(frame);
@@ -176,12 +179,18 @@ final class BenchClient {
             }
             Throwable cause = error != null ? error
                 : new IllegalStateException("the connection closed before the subscription was confirmed");
-            if (ready.tryEmitError(cause).isFailure() && !detached) {
+            boolean lost = ready.tryEmitError(cause).isFailure() && !detached && !generator.closing();
+            if (lost) {
                 // It was live and nobody asked it to close.
-                lastError = error == null ? "closed by the server" : error.toString();
+                WebSocketCloseStatus status = closeStatus;
+                lastError = error != null ? error.toString() : status != null
+                    ? "closed by the server with " + status.code() + " " + status.reasonText() : "closed by the server";
                 generator.connectionLost(BenchClient.this);
             }
             closed.tryEmitEmpty();
+            if (lost && session == this) {
+                generator.reconnectAfterLoss(BenchClient.this);
+            }
         }
 
         void close() {

@@ -43,6 +43,8 @@ final class Generator implements AutoCloseable {
     private final HttpClient smallReceiveBufferClient;
     private final List<BenchClient> clients = new ArrayList<>();
     private final LongAdder lost = new LongAdder();
+    private final LongAdder reconnectsAfterLoss = new LongAdder();
+    private volatile boolean closing;
     private final LongAdder serverErrors = new LongAdder();
     private volatile @Nullable String lastProblem;
     private volatile int frameBytes;
@@ -229,14 +231,49 @@ final class Generator implements AutoCloseable {
         }
     }
 
-    /** Closes every connection at once and stops the event loops. */
+    /**
+     * Closes every connection at once and stops the event loops. Never throws: a slow shutdown (10,000 connections
+     * on a loaded machine) must not cost the report.
+     */
     @Override
     public void close() {
+        closing = true;
         ticker.shutdownNow();
         loopLag.stop();
         for (BenchClient c : clients()) {
             c.dispose();
         }
-        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(30));
+        try {
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(30)).block(Duration.ofSeconds(60));
+        } catch (RuntimeException e) {
+            System.err.println("warning: the load generator's event loops did not stop in time: " + e);
+        }
+    }
+
+    /** Whether the run is ending: a connection closed now is not lost, and is not reconnected. */
+    boolean closing() {
+        return closing;
+    }
+
+    /**
+     * Reconnects, a moment later and with {@code since}, a subscriber whose connection the server closed, as a
+     * client following PROTOCOL.md section 7 would; its stream stays checked across the gap.
+     */
+    void reconnectAfterLoss(BenchClient c) {
+        if (closing) {
+            return;
+        }
+        try {
+            ticker.schedule(() -> c.connect(c.ledger.resumeAfter())
+                .retryWhen(Retry.max(3).filter(SourceAddresses::isOutOfPorts))
+                .subscribe(null, e -> lastProblem = "reconnect after a lost connection failed: " + e,
+                    reconnectsAfterLoss::increment), 250, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The run is ending.
+        }
+    }
+
+    long reconnectsAfterLoss() {
+        return reconnectsAfterLoss.sum();
     }
 }

@@ -101,20 +101,25 @@ final class LiveRun implements AutoCloseable {
         long behind = drain(clients, published, drain);
         if (behind > 0) {
             report.notes.add(String.format(Locale.ROOT, "%,d events were still not received %d s after publishing"
-                + " stopped: they count as missing", behind, options.drainSeconds));
+                + " stopped; those still missing at the end are counted undelivered (late or lost: the run cannot"
+                + " tell; lengthen --drain-seconds)", behind, options.drainSeconds));
         }
         if (readResources) {
             readResources();
         }
-        if (p != null) {
-            p.close();
+        try {
+            if (p != null) {
+                p.close();
+            }
+        } catch (RuntimeException e) {
+            report.notes.add("the publisher did not close cleanly: " + e);
         }
         generator.close();
         Report.Correctness c = report.correctness;
         for (BenchClient client : clients) {
             Subscriber s = client.ledger;
             if (s.topicIndex < published.length) {
-                s.finish(published[s.topicIndex]);
+                s.finish(published[s.topicIndex], behind > 0);
             }
             c.received += s.received;
             c.announcedDrops += s.announcedDrops;
@@ -123,8 +128,10 @@ final class LiveRun implements AutoCloseable {
             c.orderViolations += s.orderViolations;
             c.overAnnounced += s.overAnnounced;
             c.misrouted += s.misrouted;
+            c.undelivered += s.undelivered;
         }
         c.connectionsLost = generator.lost();
+        c.reconnectsAfterLoss = generator.reconnectsAfterLoss();
         c.serverErrors = generator.serverErrors();
         if (c.lastProblem == null) {
             c.lastProblem = generator.lastProblem();
@@ -146,7 +153,8 @@ final class LiveRun implements AutoCloseable {
             behind = 0;
             for (BenchClient c : clients) {
                 int k = c.ledger.topicIndex;
-                if (k < published.length && c.state == BenchClient.State.LIVE) {
+                // A subscriber reconnecting after a loss catches up through its replay: wait for it too.
+                if (k < published.length && c.state != BenchClient.State.CLOSED) {
                     behind += c.ledger.behind(published[k]);
                 }
             }

@@ -20,13 +20,17 @@ import org.jspecify.annotations.Nullable;
  * {@value #BUSY_LOOP} of the window, when the publisher could not keep its rate, or when the generator's own loop
  * lag or the publisher's lag reached a quarter of the measured p99 (and at least {@value #MIN_LAG_MS} ms): then
  * a share of what was measured as latency is the generator's own delay, not the gateway's. The last happens
- * without the generator being busy when other processes hold the cores; the reason then says so.
+ * without the generator being busy when other processes hold the cores; the reason then says so. Apart from
+ * that, a window in which other processes used at least {@value #OTHER_CPU} of a core (from {@code /proc/stat},
+ * minus the gateway and the generator) is marked as run on a shared machine.
  */
 final class Meter {
 
     static final double BUSY_LOOP = 0.9;
     static final double MIN_LAG_MS = 2;
     private static final double LAG_SHARE = 0.25;
+    /** Other processes using this much of a core or more make a window's figures not the gateway's capacity. */
+    static final double OTHER_CPU = 0.25;
 
     private final BenchOptions options;
     private final Report report;
@@ -76,6 +80,7 @@ final class Meter {
         long start = System.nanoTime();
         double gwCpu0 = probe.cpuSeconds();
         double selfCpu0 = ProcStats.cpuSeconds(self);
+        double machine0 = ProcStats.machineBusySeconds();
         Map<Long, ProcStats.ThreadCpu> selfThreads0 = ProcStats.threads(self);
         Map<Long, ProcStats.ThreadCpu> gwThreads0 = probe.threads();
         long received0 = generator.received();
@@ -171,6 +176,13 @@ final class Meter {
             row.gatewayCpu = gwCpu0 < 0 || gwCpu1 < 0 ? -1 : (gwCpu1 - gwCpu0) / elapsed;
             row.gatewayTopThreads = top(gwThreads0, probe.threads(), elapsed);
         }
+        double machine1 = ProcStats.machineBusySeconds();
+        if (machine0 >= 0 && machine1 >= 0 && row.generatorCpu >= 0) {
+            double all = (machine1 - machine0) / elapsed;
+            // In-process, the generator's CPU already includes the gateway's.
+            double gateway = probe.inProcess() || row.gatewayCpu < 0 ? 0 : row.gatewayCpu;
+            row.otherCpu = Math.max(0, all - row.generatorCpu - gateway);
+        }
         ProcStats.ThreadCpu loop = ProcStats.busiest(selfThreads0, ProcStats.threads(self), Generator.LOOP_PREFIX,
             elapsed);
         row.generatorBusiestLoop = loop.name();
@@ -206,6 +218,7 @@ final class Meter {
                 row.publishedPerSecond, row.targetRate));
         }
         row.generatorSaturated = !row.saturation.isEmpty();
+        row.machineShared = row.otherCpu >= OTHER_CPU;
     }
 
     private static String top(Map<Long, ProcStats.ThreadCpu> before, Map<Long, ProcStats.ThreadCpu> after,

@@ -24,6 +24,24 @@ final class ProcStats {
         return statCpu(Path.of("/proc/" + pid + "/stat"));
     }
 
+    /**
+     * CPU seconds the whole machine spent busy since boot (all cores; user, nice, system, irq, softirq and steal
+     * time from the first line of {@code /proc/stat}).
+     *
+     * @return the seconds, or -1
+     */
+    static double machineBusySeconds() {
+        try {
+            String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] f = first.trim().split("\\s+");
+            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                + Long.parseLong(f[7]) + (f.length > 8 ? Long.parseLong(f[8]) : 0);
+            return busy / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The number of CPUs this process may use. */
     static int cores() {
         return Runtime.getRuntime().availableProcessors();

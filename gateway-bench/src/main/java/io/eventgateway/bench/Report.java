@@ -37,6 +37,7 @@ final class Report {
     Resources resources = new Resources();
     boolean generatorSaturated;
     List<String> saturation = new ArrayList<>();
+    boolean machineShared;
     List<String> notes = new ArrayList<>();
     List<String> progress = new ArrayList<>();
 
@@ -72,6 +73,10 @@ final class Report {
         Map<String, double[]> groups = new LinkedHashMap<>();
         double gatewayCpu = -1;
         double generatorCpu = -1;
+        /** CPU used by every other process of the machine during the window, in cores. */
+        double otherCpu = -1;
+        /** Other processes used enough of the cores that the figures are not the gateway's capacity. */
+        boolean machineShared;
         String generatorBusiestLoop = "";
         double generatorBusiestLoopCpu = -1;
         String gatewayTopThreads = "";
@@ -100,15 +105,23 @@ final class Report {
         long overAnnounced;
         long misrouted;
         long connectionsLost;
+        /** Subscribers that reconnected with since after the server closed them (their streams stay checked). */
+        long reconnectsAfterLoss;
         long serverErrors;
         long publishesRejected;
         long publishesUnanswered;
+        /** Events still missing when the drain deadline passed, after no jump: late or lost, not decided. */
+        long undelivered;
         @Nullable String lastProblem;
+
+        /** OK, FAILED (a guarantee was broken), or INCONCLUSIVE (events still in flight at the deadline). */
+        String verdict() {
+            return !ok() ? "FAILED" : undelivered > 0 || publishesUnanswered > 0 ? "INCONCLUSIVE" : "OK";
+        }
 
         boolean ok() {
             return unannounced == 0 && duplicates == 0 && orderViolations == 0 && overAnnounced == 0
-                && misrouted == 0 && connectionsLost == 0 && serverErrors == 0 && publishesRejected == 0
-                && publishesUnanswered == 0;
+                && misrouted == 0 && connectionsLost == 0 && serverErrors == 0 && publishesRejected == 0;
         }
     }
 
@@ -142,6 +155,13 @@ final class Report {
     /** Marks the run as measuring the load generator, with the reasons of every saturated window. */
     void collectSaturation() {
         for (Row r : rows) {
+            if (r.machineShared && r.steady && !machineShared) {
+                machineShared = true;
+                notes.add(0, String.format(Locale.ROOT, "other processes used %.2f of the %d cores during %s (load"
+                    + " average %s at the end): the gateway and the generator ran on what was left, so these"
+                    + " figures are not the gateway's capacity", r.otherCpu, machine.cores, r.label,
+                    ProcStats.loadAverage()));
+            }
             if (r.generatorSaturated && r.steady) {
                 generatorSaturated = true;
                 for (String reason : r.saturation) {
@@ -151,8 +171,10 @@ final class Report {
         }
     }
 
+    /** 0 when correct, 3 when a guarantee was broken, 4 when the run could not tell (events still in flight). */
     int exitCode() {
-        return correctness.ok() ? 0 : 3;
+        String v = correctness.verdict();
+        return "FAILED".equals(v) ? 3 : "INCONCLUSIVE".equals(v) ? 4 : 0;
     }
 
     // ----- Markdown -----
@@ -174,6 +196,10 @@ final class Report {
                 md.append("- ").append(reason).append('\n');
             }
         }
+        if (machineShared) {
+            md.append("\n**The machine was shared with other work during the measurement: these figures are not the"
+                + " gateway's capacity** (see the note below; the \"other CPU\" column).\n");
+        }
         if (!rows.isEmpty()) {
             md.append('\n').append(table()).append('\n');
         }
@@ -185,10 +211,12 @@ final class Report {
         }
         Correctness c = correctness;
         md.append(String.format(Locale.ROOT, "%nCorrectness (%s): %,d events received; %,d announced dropped"
-                + " (overflow); %d unannounced missing; %d duplicates; %d order violations; %d over-announced;"
-                + " %d misrouted; %d connections lost; %d server errors; %d publishes rejected, %d unanswered%s%n",
-            c.ok() ? "OK" : "FAILED", c.received, c.announcedDrops, c.unannounced, c.duplicates, c.orderViolations,
-            c.overAnnounced, c.misrouted, c.connectionsLost, c.serverErrors, c.publishesRejected,
+                + " (overflow); %d unannounced missing; %d undelivered when the drain ended; %d duplicates;"
+                + " %d order violations; %d over-announced;"
+                + " %d misrouted; %d connections lost (%d reconnected with since); %d server errors; %d publishes"
+                + " rejected, %d unanswered%s%n",
+            c.verdict(), c.received, c.announcedDrops, c.unannounced, c.undelivered, c.duplicates, c.orderViolations,
+            c.overAnnounced, c.misrouted, c.connectionsLost, c.reconnectsAfterLoss, c.serverErrors, c.publishesRejected,
             c.publishesUnanswered, c.lastProblem == null ? "" : "; last problem: " + c.lastProblem));
         Resources r = resources;
         md.append(String.format(Locale.ROOT, "%nGateway: RSS %s MB, heap after GC %s MB; live subscribers %s"
@@ -217,9 +245,9 @@ final class Report {
         for (String g : groupNames) {
             t.append(' ').append(g).append(" p50 / p99 ms |");
         }
-        t.append(" announced drops | gateway CPU | generator CPU (busiest loop) | generator loop lag p99 ms"
+        t.append(" announced drops | gateway CPU | generator CPU (busiest loop) | other CPU | generator loop lag p99 ms"
             + " | publisher lag p99 ms | live | gateway busiest threads |\n|");
-        int columns = 9 + groupNames.size() + 7;
+        int columns = 9 + groupNames.size() + 8;
         t.append("---|".repeat(columns)).append('\n');
         for (Row r : rows) {
             t.append(String.format(Locale.ROOT, "| %s%s%s | %.0f | %s | %,.0f | %,.0f | %s | %s | %s | %s |",
@@ -230,8 +258,9 @@ final class Report {
                 double[] v = r.groups.get(g);
                 t.append(v == null ? " - |" : " " + ms(v[0]) + " / " + ms(v[1]) + " |");
             }
-            t.append(String.format(Locale.ROOT, " %,d | %s | %s (%s) | %s | %s | %d | %s |%n", r.announcedDrops,
-                num(r.gatewayCpu), num(r.generatorCpu), num(r.generatorBusiestLoopCpu), ms(r.loopLagP99Ms),
+            t.append(String.format(Locale.ROOT, " %,d | %s | %s (%s) | %s | %s | %s | %d | %s |%n", r.announcedDrops,
+                num(r.gatewayCpu), num(r.generatorCpu), num(r.generatorBusiestLoopCpu), num(r.otherCpu),
+                ms(r.loopLagP99Ms),
                 ms(r.publisherLagP99Ms), r.liveSubscribers, r.gatewayTopThreads.isEmpty() ? "-" : r.gatewayTopThreads));
         }
         return t.toString();

@@ -47,6 +47,8 @@ final class Subscriber {
     volatile long orderViolations;
     volatile long overAnnounced;
     volatile long misrouted;
+    /** Events not received when the run's drain deadline passed, with no jump after them: late or lost. */
+    volatile long undelivered;
 
     Subscriber(int topicIndex) {
         this.topicIndex = topicIndex;
@@ -131,13 +133,29 @@ final class Subscriber {
      * @return the events still missing and not announced (added to {@link #unannounced})
      */
     long finish(long published) {
+        return finish(published, false);
+    }
+
+    /**
+     * Accounts for the events published after the last one received.
+     *
+     * @param published how many events were published on this subscriber's topic
+     * @param drainTimedOut whether the run stopped waiting for deliveries before they were all in: the missing
+     *     tail is then counted {@link #undelivered} (late or lost, the run cannot tell), not unannounced
+     * @return the events still missing and not announced
+     */
+    long finish(long published, boolean drainTimedOut) {
         long tail = Math.max(0, published - expectedN);
         long covered = Math.min(tail, pendingAnnounced);
         pendingAnnounced -= covered;
         overAnnounced += pendingAnnounced;
         pendingAnnounced = 0;
         long lost = tail - covered;
-        unannounced += lost;
+        if (drainTimedOut) {
+            undelivered += lost;
+        } else {
+            unannounced += lost;
+        }
         expectedN += tail;
         return lost;
     }

@@ -68,8 +68,8 @@ class ScenariosIT {
         Report report = run(UnaryOperator.identity(), "many-topics", "--subscribers", "40", "--topics", "10",
             "--rate", "200");
         assertHealthy(report);
-        // 40 subscribers on 10 topics: each event reaches 4.
-        assertThat(report.steady().deliveriesPerSecond).isGreaterThan(0.5 * 4 * 200);
+        // 40 subscribers on 10 topics: each event reaches 4 (throughput itself is not asserted: load varies).
+        assertThat(report.correctness.received).isGreaterThan(4 * 200L);
     }
 
     @Test
@@ -132,7 +132,7 @@ class ScenariosIT {
             .build().start().block(Duration.ofSeconds(30));
         gateway = started;
         List<String> all = new ArrayList<>(List.of("--port", Integer.toString(started.port()), "--warmup", "1",
-            "--seconds", "2", "--settle-seconds", "1", "--drain-seconds", "10", "--interval", "1",
+            "--seconds", "2", "--settle-seconds", "1", "--drain-seconds", "30", "--interval", "1",
             "--client-threads", "2"));
         all.addAll(List.of(args));
         all.add("--json");

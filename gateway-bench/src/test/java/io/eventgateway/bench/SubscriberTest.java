@@ -80,6 +80,14 @@ class SubscriberTest {
     }
 
     @Test
+    void aTailStillMissingWhenTheDrainTimedOutIsUndeliveredNotUnannounced() {
+        s.onEvent(1, 3, 0);
+        assertThat(s.finish(4, true)).isEqualTo(3);
+        assertThat(s.undelivered).isEqualTo(3);
+        assertThat(s.unannounced).isZero();
+    }
+
+    @Test
     void aReconnectResumesAfterTheLastEventOrTheLastAnnouncedDropOrTheFirstHead() {
         s.onSubscribed(7);
         assertThat(s.resumeAfter()).isEqualTo(7);
