@@ -1,11 +1,6 @@
 """The domain calls (PROTOCOL.md sections 8 and 9) against the real gateway, with a subscriber watching the
-events they emit.
+events they emit."""
 
-NOT RUN YET by clients/python/test: the gateway's domain routes are being built (issue 4). Run them with
-    EVENT_GATEWAY_DOMAIN_TESTS=1 clients/python/test -k test_domain
-and drop the skip below once the routes are in."""
-
-import os
 import unittest
 import uuid
 
@@ -13,11 +8,6 @@ from tests.harness import GatewayTestCase, Recorder, shared_gateway
 
 from event_gateway import GatewayError
 
-ENABLED = os.environ.get("EVENT_GATEWAY_DOMAIN_TESTS") == "1"
-
-
-@unittest.skipUnless(ENABLED, "the domain routes of PROTOCOL.md section 8 are not built yet (issue 4); "
-                              "set EVENT_GATEWAY_DOMAIN_TESTS=1 to run these")
 class DomainTest(GatewayTestCase):
     @classmethod
     def setUpClass(cls):

@@ -73,7 +73,8 @@ final class EventSelectorFuzzTest {
             .isEqualTo(isEmpty(filters) && (isEmpty(events) || contains(events, "*")));
 
         checkSelects(selector, filters, events, type, (ObjectNode) data);
-        checkSelects(selector, filters, events, type, dataMatching(filters, (ObjectNode) data));
+        checkSelects(selector, filters, events, type, dataMatching(filters, (ObjectNode) data, 0));
+        checkSelects(selector, filters, events, type, dataMatching(filters, (ObjectNode) data, -1));
     }
 
     private static void checkSelects(EventSelector selector, @Nullable JsonNode filters, @Nullable JsonNode events,
@@ -85,13 +86,19 @@ final class EventSelectorFuzzTest {
         assertThat(selector.test(event)).as("the same answer twice").isEqualTo(expected);
     }
 
-    /** The data with every filtered field set to the filter's first value, so that the filters match it. */
-    private static ObjectNode dataMatching(@Nullable JsonNode filters, ObjectNode data) {
+    /**
+     * The data with every filtered field set to one of the filter's values (the first for 0, the last for -1), so
+     * that the filters match it and the other values of a list are compared with it.
+     */
+    private static ObjectNode dataMatching(@Nullable JsonNode filters, ObjectNode data, int which) {
         ObjectNode copy = data.deepCopy();
         if (filters != null && filters.isObject()) {
             for (Map.Entry<String, JsonNode> field : filters.properties()) {
                 JsonNode value = field.getValue();
-                copy.set(field.getKey(), value.isArray() ? value.get(0) : value);
+                if (value.isArray()) {
+                    value = value.get(which < 0 ? value.size() - 1 : which);
+                }
+                copy.set(field.getKey(), value);
             }
         }
         return copy;

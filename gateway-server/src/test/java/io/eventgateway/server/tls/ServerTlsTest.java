@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.eventgateway.server.config.TlsConfig;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,15 +79,15 @@ class ServerTlsTest {
     void aSec1KeyWithoutItsCurveIsRefusedWithTheFix() throws Exception {
         // The inner key of a JDK PKCS#8 EC key is SEC 1 without the curve parameters.
         byte[] pkcs8 = key(ec.pkcs8()).getEncoded();
-        byte[] inner = java.util.Arrays.copyOfRange(pkcs8, pkcs8.length - 39, pkcs8.length);
+        byte[] inner = Arrays.copyOfRange(pkcs8, pkcs8.length - 39, pkcs8.length);
         String pem = TestCertificates.pem("EC PRIVATE KEY", inner);
 
         assertThatThrownBy(() -> PemKeys.read(pem)).hasMessageContaining("does not name its curve");
     }
 
-    private static java.security.PublicKey certificateKey(TestCertificates pair) throws Exception {
-        try (var in = Files.newInputStream(pair.certificate())) {
-            return java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in).getPublicKey();
+    private static PublicKey certificateKey(TestCertificates pair) throws Exception {
+        try (InputStream in = Files.newInputStream(pair.certificate())) {
+            return CertificateFactory.getInstance("X.509").generateCertificate(in).getPublicKey();
         }
     }
 }
