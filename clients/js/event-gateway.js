@@ -21,7 +21,12 @@ const MAX_PREFIX_LENGTH = 192;
 const ENTITY = /^[a-z][a-z0-9_.-]{0,63}$/;
 const ID_CHARS = /^[A-Za-z0-9._:/@-]*$/;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-const EVENT_NAMES = new Set(['event', 'state', 'error', 'overflow', 'resync', 'lost']);
+const EVENT_NAMES = new Set(['event', 'state', 'error', 'overflow', 'resync', 'lost', 'authenticated', 'expiring',
+  'unsubscribed']);
+/** The gateway's own subprotocol, offered beside `bearer.<token>` (PROTOCOL.md section 11.1, clarification 18). */
+export const SUBPROTOCOL = 'eventgateway.v1';
+// RFC 7230 token characters: what a `Sec-WebSocket-Protocol` entry may hold (JWTs and generated API keys are).
+const TOKEN_CHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const MAX_FILTER_KEYS = 32;
 const MAX_FILTER_VALUES = 100;
 const MAX_EVENT_TYPES = 100;
@@ -36,8 +41,11 @@ const MAX_KEY_LENGTH = 128;
  * `INVALID_ARGUMENT` (a wrong argument or option; thrown synchronously by the constructor, returned as a rejected
  * promise by the methods), `CONNECTION_FAILED` (the WebSocket could not be opened, or closed before `connected`),
  * `CONNECTION_LOST` (an open connection closed; a publish without idempotencyKey that was sent but not answered is
- * rejected with it, since it may or may not have been applied), `CREDENTIALS_REVOKED` (close 4003: the client does
- * not reconnect), `PROTOCOL_ERROR` (the server sent something this protocol does not allow; the client drops the
+ * rejected with it, since it may or may not have been applied), `UNAUTHORIZED` (the gateway answered the upgrade
+ * 401: no credential, or a refused one; `details.credentials` is `missing` or `invalid`; the client stops unless
+ * its `token` function gives a new token), `CREDENTIALS_REVOKED` (close 4003: the connection's credentials
+ * expired; the client stops unless its `token` function gives a new one), `TOKEN_FAILED` (the `token` function
+ * threw, rejected or gave something that is not a token; retried with backoff), `PROTOCOL_ERROR` (the server sent something this protocol does not allow; the client drops the
  * connection and reconnects), `TIMEOUT` (no answer in time), `HEARTBEAT_TIMEOUT` (the server went silent),
  * `RESYNC_FAILED` (the REST request for an overflow's gap failed; the client reconnects and recovers the gap with
  * `since`), `MESSAGE_TOO_LARGE` (a message above `maxMessageBytes`, not sent), `CLOSED` (the client was closed),
@@ -119,6 +127,22 @@ export class GatewayError extends Error {
  * @property {number} [resyncPageSize=1000] `limit` of each REST page of an overflow resync
  * @property {() => number} [random] uniform in [0, 1), for the jitter (default `Math.random`)
  * @property {Clock} [clock] time source and timers (default: `Date.now`, `setTimeout`, `clearTimeout`)
+ * @property {string | (() => string | null | undefined | Promise<string | null | undefined>)} [token] the
+ *   credential (a JWT or an API key, PROTOCOL.md section 11), when the gateway's `auth.mode` is not `none`. It is
+ *   offered on the upgrade as the subprotocol `bearer.<token>` beside `eventgateway.v1` (a browser cannot set
+ *   headers on a WebSocket) and sent as `Authorization: Bearer` on REST calls. A function is called before each
+ *   connection attempt and on `auth_expiring`, when the client sends its new token in an `auth` message, so the
+ *   connection lives on; it may return a promise, and null for "no token".
+ */
+
+/**
+ * @typedef {object} Grant what the connection's credential allows (`connected.payload.auth`, `authenticated`)
+ * @property {string} subject
+ * @property {string|null} expiresAt ISO-8601, or null for a credential that does not expire
+ * @property {string[]} subscribe patterns it may subscribe to and read
+ * @property {string[]} publish patterns of the topics it may publish to
+ * @property {boolean} admin
+ * @property {boolean} refreshed true when an `auth` message brought it, false at the connection's start
  */
 
 /**
@@ -385,7 +409,13 @@ const utf8 = new TextEncoder();
  * - `resync` ({reason: 'overflow', dropped, firstDroppedSeq, lastDroppedSeq, recovered}): after that gap's
  *   events were delivered (`recovered` of them);
  * - `lost` ({reason, afterSeq, ...}): events are gone for good (purged by retention, or the gateway's log was
- *   reset): rebuild state over REST.
+ *   reset): rebuild state over REST;
+ * - `authenticated` ({@link Grant}): the connection's grant, when auth is on: at each connection, and after each
+ *   accepted token refresh;
+ * - `expiring` ({expiresAt, refreshWindowMs}): the gateway's `auth_expiring`; with a `token` function the client
+ *   refreshes by itself, else call {@link GatewayClient#authenticate} before `expiresAt` (close 4003 follows);
+ * - `unsubscribed` ({topics, activeSubscriptions, reason: 'credentials'}): new credentials no longer allow these
+ *   patterns; the gateway removed them, and so does the client.
  */
 export class GatewayClient {
   #url;
@@ -401,6 +431,16 @@ export class GatewayClient {
   #resyncPageSize;
   #random;
   #clock;
+  /** @type {string | Function | undefined} the `token` option */
+  #tokenOption;
+  /** The last token obtained (sent on REST calls), or null. */
+  #token = null;
+  /** The token the gateway refused with 401, while a token function is asked for a new one. */
+  #refused;
+  #refusedWhy = '';
+  #probing = false;
+  /** @type {Grant|null} */
+  #grant = null;
 
   /** @type {Map<string, Set<Function>>} */
   #listeners = new Map();
@@ -435,7 +475,7 @@ export class GatewayClient {
    */
   constructor(url, options = {}) {
     const o = checkKeys(options, ['WebSocket', 'fetch', 'httpUrl', 'backoff', 'maxAttempts', 'connectTimeoutMs',
-      'requestTimeoutMs', 'heartbeatTimeoutMs', 'maxMessageBytes', 'resyncPageSize', 'random', 'clock'], 'options');
+      'requestTimeoutMs', 'heartbeatTimeoutMs', 'maxMessageBytes', 'resyncPageSize', 'random', 'clock', 'token'], 'options');
     const { ws, http } = resolveUrls(url, o.httpUrl);
     this.#url = ws;
     this.#httpUrl = http;
@@ -483,6 +523,14 @@ export class GatewayClient {
       setTimeout: c.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms)),
       clearTimeout: c.clearTimeout ?? ((h) => globalThis.clearTimeout(h)),
     };
+    if (o.token !== undefined && o.token !== null) {
+      if (typeof o.token === 'string') {
+        this.#token = checkToken(o.token, (m) => invalid(m, 'token'));
+      } else if (typeof o.token !== 'function') {
+        throw invalid(`option 'token' must be a string or a function returning one (or a promise of one), got ${show(o.token)}`, 'token');
+      }
+      this.#tokenOption = o.token;
+    }
   }
 
   /** The WebSocket URL this client connects to. */
@@ -497,6 +545,9 @@ export class GatewayClient {
   /** @returns {number|null} the last seq delivered (or skipped as announced), the `since` of the next reconnect */
   get lastSeq() { return this.#position; }
 
+  /** @returns {Grant|null} what the current credential allows (auth on), from the gateway; null otherwise */
+  get grant() { return this.#grant; }
+
   /** @returns {string|null} the current connection's id from its `connected` frame */
   get connectionId() { return this.#conn?.info?.connectionId ?? null; }
 
@@ -509,7 +560,7 @@ export class GatewayClient {
 
   /**
    * Adds a listener. See the class description for the names and what each receives.
-   * @param {'event'|'state'|'error'|'overflow'|'resync'|'lost'} name
+   * @param {'event'|'state'|'error'|'overflow'|'resync'|'lost'|'authenticated'|'expiring'|'unsubscribed'} name
    * @param {(value: any) => void} listener
    * @returns {() => void} removes the listener
    */
@@ -706,6 +757,30 @@ export class GatewayClient {
   }
 
   /**
+   * Gives the open connection a new credential (an `auth` message, PROTOCOL.md section 11.4), before the current
+   * one expires. With a `token` function the client does this by itself on `auth_expiring`. The token is also
+   * used for later REST calls; a reconnect uses the `token` option again.
+   * @param {string} token a JWT or API key of the connection's subject
+   * @returns {Promise<Grant>} the new grant; patterns it no longer allows were removed (`unsubscribed` event)
+   * @rejects {GatewayError} `WS_UNAUTHORIZED` (refused, expired, another subject: the old credential stands),
+   *   `WS_INVALID_MESSAGE` (auth is off), `INVALID_ARGUMENT`, `CONNECTION_LOST` (not connected), `TIMEOUT`, `CLOSED`
+   */
+  authenticate(token) {
+    try {
+      if (this.#closed) throw this.#closedError();
+      checkToken(token, (m) => invalid(m, 'token'));
+      const conn = this.#conn;
+      if (!conn?.connected) {
+        throw new GatewayError('CONNECTION_LOST', 'not connected: a new credential is sent on an open connection; '
+          + 'a reconnect uses the token option');
+      }
+      return this.#sendAuth(conn, token);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
    * Closes the connection for good: pending promises reject with `CLOSED`, state becomes `closed`.
    * @returns {Promise<void>} resolves once the socket is closed (at most 2 s)
    */
@@ -757,20 +832,66 @@ export class GatewayClient {
       lastFrameAt: this.#clock.now(), connectTimer: null, watchdog: null, closeSent: false,
     };
     this.#conn = conn;
+    if (typeof this.#tokenOption !== 'function') {
+      this.#openSocket(conn, this.#token);
+      return;
+    }
+    // A token function: asked before each attempt, bounded like the rest of the connection by connectTimeoutMs.
+    conn.connectTimer = this.#clock.setTimeout(() => {
+      this.#ended(conn, new GatewayError('TOKEN_FAILED', `the token function gave no token within ${this.#connectTimeoutMs} ms`));
+    }, this.#connectTimeoutMs);
+    this.#fetchToken().then((token) => {
+      if (this.#conn !== conn || this.#closed) return;
+      this.#clock.clearTimeout(conn.connectTimer);
+      if (this.#refused !== undefined && token === this.#refused) {
+        // The gateway refused this token: asking again with it would loop; the application must act.
+        this.#ended(conn, new GatewayError('UNAUTHORIZED', 'the gateway refused the credential, and the token function '
+          + `gave ${token === null ? 'no token' : 'the same token'} again: ${this.#refusedWhy}`,
+        { details: { url: this.#url, status: 401, credentials: token === null ? 'missing' : 'invalid' } }), true);
+        return;
+      }
+      this.#refused = undefined;
+      this.#token = token;
+      this.#openSocket(conn, token);
+    }, (error) => {
+      if (this.#conn !== conn || this.#closed) return;
+      this.#ended(conn, error);
+    });
+  }
+
+  /** Calls the token function; a token, null for none, or a TOKEN_FAILED rejection. */
+  async #fetchToken() {
+    let value;
+    try {
+      value = await this.#tokenOption();
+    } catch (error) {
+      throw new GatewayError('TOKEN_FAILED', `the token function failed: ${error?.message ?? error}`, { cause: error });
+    }
+    if (value === null || value === undefined || value === '') return null;
+    return checkToken(value, (m) => new GatewayError('TOKEN_FAILED', `the token function gave ${m.replace(/^the token /, 'a token that ')}`));
+  }
+
+  #openSocket(conn, token) {
     let ws;
     try {
-      ws = new this.#WebSocket(this.#url);
+      // Browsers cannot set headers on a WebSocket: the token travels as a subprotocol, beside the gateway's own,
+      // which the gateway selects (it never echoes the token; PROTOCOL.md section 11.1).
+      ws = token === null ? new this.#WebSocket(this.#url) : new this.#WebSocket(this.#url, [SUBPROTOCOL, `bearer.${token}`]);
     } catch (error) {
       this.#ended(conn, new GatewayError('CONNECTION_FAILED', `could not open a WebSocket to ${this.#url}: ${error?.message ?? error}`,
         { details: { url: this.#url }, cause: error }));
       return;
     }
     conn.ws = ws;
-    ws.onopen = () => {};
+    conn.token = token;
+    ws.onopen = () => { conn.opened = true; };
     ws.onmessage = (event) => this.#onMessage(conn, event);
     ws.onerror = (event) => { conn.lastError = errorText(event); };
     ws.onclose = (event) => this.#onClose(conn, event);
     conn.connectTimer = this.#clock.setTimeout(() => {
+      if (this.#conn !== conn) return;
+      // Node 20's own WebSocket (undici) reports a refused upgrade with no event at all: ask, as after a failure.
+      if (!conn.opened) this.#probeCredential(conn.token);
       this.#drop(conn, new GatewayError('TIMEOUT', `no 'connected' frame from ${this.#url} within ${this.#connectTimeoutMs} ms`,
         { details: { url: this.#url } }));
     }, this.#connectTimeoutMs);
@@ -781,19 +902,78 @@ export class GatewayClient {
     const how = describeClose(event);
     let error;
     let fatal = false;
+    const refreshable = typeof this.#tokenOption === 'function';
     if (!conn.connected) {
       const why = conn.lastError ? `${conn.lastError} (${how})` : how;
       error = new GatewayError('CONNECTION_FAILED', `could not connect to ${this.#url}: ${why}`,
         { details: { url: this.#url, closeCode: event?.code ?? 1006, reason: event?.reason ?? '' } });
+      if (!conn.opened) {
+        const status = /Unexpected server response: (\d{3})/.exec(conn.lastError);
+        if (status && status[1] === '401') {
+          // Node's ws package names the status: no need to ask.
+          error = this.#unauthorized(conn.token, 'credentials missing or refused');
+          this.#ended(conn, error, typeof this.#tokenOption !== 'function');
+          return;
+        }
+        // A browser's WebSocket reports a refused upgrade like any other failure (no status): the same credential
+        // on a REST request says whether it was a 401; the answer may come after the retry was scheduled.
+        if (!status) this.#probeCredential(conn.token);
+      }
     } else if (event?.code === 4003) {
-      fatal = true;
+      fatal = !refreshable;
       error = new GatewayError('CREDENTIALS_REVOKED', `the gateway closed the connection: credentials expired or revoked (${how}); `
-        + 'not reconnecting: create a client with new credentials', { details: { closeCode: 4003, reason: event?.reason ?? '' } });
+        + (fatal ? 'not reconnecting: give the client a token function, or create one with a new token'
+          : 'reconnecting with a new token from the token function'),
+      { details: { closeCode: 4003, reason: event?.reason ?? '' } });
     } else {
       error = new GatewayError('CONNECTION_LOST', `the connection to ${this.#url} closed (${how})`,
         { details: { url: this.#url, closeCode: event?.code ?? 1006, reason: event?.reason ?? '' } });
     }
     this.#ended(conn, error, fatal);
+  }
+
+  /**
+   * After an upgrade failed before the WebSocket opened: `GET /api/events` of an empty range with the same
+   * credential (cheap, and it needs a credential whenever the upgrade does). A 401 is `UNAUTHORIZED`, with the
+   * gateway's reason: the client stops, unless a token function may give a new token. Anything else changes
+   * nothing. One probe at a time; its own timeout is not on the injected clock (it delays no delivery).
+   */
+  #probeCredential(token) {
+    if (this.#probing || this.#closed) return;
+    this.#probing = true;
+    const url = new URL('api/events?since=0&until=0&limit=1', this.#httpUrl).href;
+    const headers = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(this.#requestTimeoutMs) : undefined;
+    Promise.resolve().then(() => this.#fetch(url, { headers, signal })).then(async (response) => {
+      if (response.status !== 401) return;
+      let e = null;
+      try {
+        const body = JSON.parse(await response.text());
+        if (isPlainObject(body?.error)) e = body.error;
+      } catch {
+        // A 401 without the protocol's body: still a refused credential.
+      }
+      if (this.#closed) return;
+      const error = this.#unauthorized(token, typeof e?.message === 'string' && e.message ? e.message : 'credentials missing or refused',
+        e?.details?.credentials);
+      this.#emit('error', error);
+      if (typeof this.#tokenOption !== 'function') this.#shutdown(error);
+    }).catch(() => {
+      // No answer: the failure stays what the WebSocket said.
+    }).finally(() => { this.#probing = false; });
+  }
+
+  /** The error of a 401 on the upgrade; with a token function, the token is remembered as refused. */
+  #unauthorized(token, why, credentials) {
+    if (typeof this.#tokenOption === 'function') {
+      this.#refused = token ?? null;
+      this.#refusedWhy = why;
+    }
+    return new GatewayError('UNAUTHORIZED', `the gateway refused the WebSocket at ${this.#url} with HTTP 401: ${why}`
+      + (typeof this.#tokenOption === 'function' ? '; asking the token function for a new token'
+        : token ? '; not retrying the same token: create the client with a valid one' : '; pass the token option'),
+    { details: { url: this.#url, status: 401, credentials: typeof credentials === 'string' ? credentials : (token ? 'invalid' : 'missing') } });
   }
 
   /** Abandons a connection the client no longer trusts, then reconnects (or gives up). */
@@ -943,11 +1123,18 @@ export class GatewayClient {
         case 'event':
           this.#accept(toEvent(payload, msg.timestamp, 'event frame'));
           break;
-        case 'subscribed':
         case 'unsubscribed':
+          if (msg.id === undefined) this.#onRevoked(conn, payload);
+          else this.#onReply(conn, msg);
+          break;
+        case 'subscribed':
         case 'published':
         case 'pong':
+        case 'authenticated':
           this.#onReply(conn, msg);
+          break;
+        case 'auth_expiring':
+          this.#onExpiring(conn, payload);
           break;
         case 'error':
           this.#onErrorFrame(conn, msg);
@@ -987,6 +1174,11 @@ export class GatewayClient {
     conn.connected = true;
     conn.info = p;
     this.#clock.clearTimeout(conn.connectTimer);
+    if (isPlainObject(p.auth)) {
+      this.#grant = toGrant(p.auth, false);
+      this.#emit('authenticated', this.#grant);
+      if (this.#conn !== conn) return;
+    }
     const silence = this.#heartbeatTimeoutMs ?? (p.heartbeatIntervalMs ?? 30000) * 2 + 5000;
     const check = () => {
       if (this.#conn !== conn) return;
@@ -1042,6 +1234,56 @@ export class GatewayClient {
     });
     for (const req of this.#outbox.splice(0)) this.#request(conn, req);
     if (list.length === 0) this.#goLive(conn);
+  }
+
+  /** `auth_expiring`: with a token function, a new token goes in an `auth` message; else the application is told. */
+  #onExpiring(conn, p) {
+    this.#emit('expiring', { expiresAt: typeof p.expiresAt === 'string' ? p.expiresAt : null,
+      refreshWindowMs: isSeq(p.refreshWindowMs) ? p.refreshWindowMs : null });
+    if (typeof this.#tokenOption !== 'function' || this.#conn !== conn || conn.refreshing) return;
+    conn.refreshing = true;
+    this.#fetchToken().then((token) => {
+      if (this.#conn !== conn || this.#closed) return null;
+      if (token === null) throw new GatewayError('TOKEN_FAILED', 'the token function gave no token to refresh with');
+      return this.#sendAuth(conn, token);
+    }).catch((error) => {
+      // The old credential stands until expiresAt; then close 4003 and a reconnect asks the function again.
+      if (this.#conn === conn && !this.#closed && error?.code !== 'CONNECTION_LOST') {
+        this.#emit('error', error instanceof GatewayError ? error
+          : new GatewayError('TOKEN_FAILED', String(error?.message ?? error), { cause: error }));
+      }
+    }).finally(() => { conn.refreshing = false; });
+  }
+
+  #sendAuth(conn, token) {
+    return new Promise((resolve, reject) => {
+      this.#request(conn, {
+        kind: 'auth', type: 'auth', payload: { token }, reply: 'authenticated',
+        onReply: (p) => {
+          if (typeof p.subject !== 'string') {
+            throw new GatewayError('PROTOCOL_ERROR', `'authenticated' reply without a string subject: ${show(p)}`);
+          }
+          this.#token = token;
+          conn.token = token;
+          this.#grant = toGrant(p, true);
+          resolve(this.#grant);
+          this.#emit('authenticated', this.#grant);
+        },
+        onError: reject,
+        onLost: reject,
+      });
+    });
+  }
+
+  /** An `unsubscribed` without id: new credentials no longer cover these patterns (PROTOCOL.md section 11.4). */
+  #onRevoked(conn, p) {
+    const topics = Array.isArray(p.topics) ? p.topics.filter((t) => typeof t === 'string') : [];
+    for (const t of topics) {
+      conn.serverPatterns.delete(t);
+      this.#subs.delete(t);
+    }
+    this.#emit('unsubscribed', { topics, activeSubscriptions: isSeq(p.activeSubscriptions) ? p.activeSubscriptions : null,
+      reason: 'credentials' });
   }
 
   #goLive(conn) {
@@ -1369,7 +1611,9 @@ export class GatewayClient {
       let response;
       let text;
       try {
-        response = await this.#fetch(url, { headers: { accept: 'application/json' }, signal: controller.signal });
+        const headers = { accept: 'application/json' };
+        if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+        response = await this.#fetch(url, { headers, signal: controller.signal });
         text = await response.text();
       } catch (error) {
         const why = controller.signal.aborted && !outer.signal.aborted ? `no answer within ${this.#requestTimeoutMs} ms` : (error?.message ?? String(error));
@@ -1406,6 +1650,22 @@ function toEvent(p, timestamp, what) {
     throw new GatewayError('PROTOCOL_ERROR', `${what} without an integer seq, a string topic and eventType and an object data: ${show(p)}`);
   }
   return { seq: p.seq, topic: p.topic, eventType: p.eventType, data: p.data, timestamp: typeof timestamp === 'string' ? timestamp : null };
+}
+
+/** A token usable as `bearer.<token>`, or the error `fail(message)` makes. */
+function checkToken(token, fail) {
+  if (typeof token !== 'string' || token.length === 0) throw fail(`the token must be a non-empty string, got ${show(token)}`);
+  if (!TOKEN_CHARS.test(token)) {
+    throw fail('the token has characters a WebSocket subprotocol cannot carry (spaces, quotes, commas, ...); '
+      + 'JWTs and the gateway\'s generated API keys have none');
+  }
+  return token;
+}
+
+function toGrant(p, refreshed) {
+  const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+  return { subject: typeof p.subject === 'string' ? p.subject : '', expiresAt: typeof p.expiresAt === 'string' ? p.expiresAt : null,
+    subscribe: list(p.subscribe), publish: list(p.publish), admin: p.admin === true, refreshed };
 }
 
 function resolveUrls(url, httpUrl) {
