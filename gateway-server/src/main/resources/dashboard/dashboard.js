@@ -3,6 +3,11 @@
 // /dashboard/event-gateway.js): it reconnects with backoff, resumes with `since`, and resyncs after an overflow.
 // This file adds what a person watching needs: a REST snapshot of the domain, polling while the WebSocket is
 // down, and rendering that never runs more than once per animation frame, however fast events arrive.
+//
+// Auth (PROTOCOL.md section 11): the page itself loads without a credential. When the gateway answers 401 (REST or
+// the upgrade) it asks for a token, keeps it in sessionStorage (this tab only, gone when it closes), sends it as
+// `Authorization: Bearer` on its REST calls and hands it to the client (the `bearer.<token>` subprotocol). What the
+// token may not read (403) is left out and named in one quiet line.
 
 import { GatewayClient } from './event-gateway.js';
 import { RateWindow, STATUSES, applyEvent, applySnapshot, createModel, entityOf, tasksByStatus } from './domain.js';
@@ -11,6 +16,10 @@ const MAX_ROWS = 500;          // rows in the live table
 const MAX_KEPT = 2000;         // events kept for filtering
 const POLL_AFTER_MS = 4000;    // poll REST after the WebSocket has been down this long
 const POLL_EVERY_MS = 1000;
+const STATUS_EVERY_MS = 5000;
+const TOKEN_KEY = 'event-gateway.token';
+// What a WebSocket subprotocol entry may carry (RFC 7230 token characters): JWTs and generated API keys.
+const TOKEN_CHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const COLORS = ['#61afef', '#3fb68b', '#e0a458', '#c678dd', '#e06c75', '#56b6c2', '#d19a66', '#98c379'];
 
 const $ = (id) => document.getElementById(id);
@@ -30,6 +39,41 @@ let pollTimer = null;
 let downSince = null;
 let everLive = false;          // a reconnect notice only after the page was live once
 let arrivals = [];             // receive times of the last second, for the rate in the header
+let token = readToken();       // the credential, when the gateway asked for one
+let generation = 0;            // each start (and each sign-in) is a generation; answers of older ones are ignored
+let statusTimer = null;
+const unreadable = new Set();  // what this token may not read (403), named in the access line
+let followingGrant = false;    // the default '*' was narrowed to what the token may subscribe to
+const explicitPatterns = new URLSearchParams(window.location.search).has('patterns');
+
+/** An HTTP answer that is not 2xx (nor 404), with the gateway's error code and message. */
+class HttpError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function readToken() {
+  try {
+    return window.sessionStorage.getItem(TOKEN_KEY) || null;
+  } catch {
+    return null;
+  }
+}
+
+function storeToken(value) {
+  try {
+    if (value) {
+      window.sessionStorage.setItem(TOKEN_KEY, value);
+    } else {
+      window.sessionStorage.removeItem(TOKEN_KEY);
+    }
+  } catch {
+    // Storage disabled: the token lives in this page only.
+  }
+}
 
 function readPatterns() {
   const fromUrl = new URLSearchParams(window.location.search).get('patterns');
@@ -73,21 +117,41 @@ function requestRender() {
 }
 
 async function getJson(path) {
-  const response = await fetch(base + path, { headers: { Accept: 'application/json' } });
+  const headers = { Accept: 'application/json' };
+  if (token) {
+    headers.Authorization = `Bearer ${token}`;
+  }
+  const response = await fetch(base + path, { headers });
   if (response.status === 404) {
     return null;
   }
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new Error(body?.error?.message ?? `${path} answered ${response.status}`);
+    throw new HttpError(response.status, body?.error?.code ?? null,
+      body?.error?.message ?? `${path} answered ${response.status}`);
   }
   return response.json();
+}
+
+/** A resource the token may not read (403) is left out (null) and named in the access line. */
+async function readable(path, name) {
+  try {
+    return await getJson(path);
+  } catch (error) {
+    if (error.status === 403) {
+      unreadable.add(name);
+      updateAccess();
+      return null;
+    }
+    throw error;
+  }
 }
 
 /** The domain state from REST; its lowest seq is where the WebSocket resumes, so nothing falls between. */
 async function loadSnapshot() {
   const [tasks, streams, checkpoints] = await Promise.all([
-    getJson('/api/tasks'), getJson('/api/streams'), getJson('/api/checkpoints'),
+    readable('/api/tasks', 'tasks'), readable('/api/streams', 'streams'),
+    readable('/api/checkpoints', 'checkpoints'),
   ]);
   const seqs = [tasks, streams, checkpoints].filter((a) => a && typeof a.seq === 'number').map((a) => a.seq);
   applySnapshot(model, {
@@ -99,44 +163,185 @@ async function loadSnapshot() {
 }
 
 async function start() {
+  const current = ++generation;
   let since = null;
   try {
     since = await loadSnapshot();
   } catch (error) {
+    if (current !== generation) {
+      return;
+    }
+    if (error.status === 401) {
+      askForToken(error.message);
+      return;
+    }
     notice(`Could not load the task state: ${error.message}`);
+  }
+  if (current !== generation) {
+    return;
   }
   if (since !== null) {
     lastSeq = since;
   }
   connect(since);
+  loadStatus();
   requestRender();
+}
+
+/** The gateway wants a token (none, or a refused one): the board gives way to the prompt. */
+function askForToken(reason) {
+  generation++;
+  const refused = token !== null;
+  const old = client;
+  client = null;
+  old?.close();
+  stopPolling();
+  clearTimeout(statusTimer);
+  downSince = null;
+  token = null;
+  storeToken(null);
+  setState('token');
+  $('state').textContent = 'token needed';
+  notice('');
+  $('identity').hidden = true;
+  $('board').hidden = true;
+  $('access').hidden = true;
+  $('patterns-form').hidden = true;
+  $('rate').hidden = true;
+  $('gateway-status').hidden = true;
+  $('auth').hidden = false;
+  const error = $('auth-error');
+  error.textContent = refused ? `The gateway refused this token: ${reason}` : '';
+  error.hidden = !refused;
+  $('token').value = '';
+  $('token').focus();
+}
+
+function signIn(value) {
+  token = value;
+  storeToken(value);
+  $('auth').hidden = true;
+  $('board').hidden = false;
+  $('patterns-form').hidden = false;
+  $('rate').hidden = false;
+  showIdentity(null);
+  setState('connecting');
+  unreadable.clear();
+  updateAccess();
+  start();
+}
+
+function showIdentity(grant) {
+  $('identity').hidden = !token;
+  if (grant) {
+    const until = grant.expiresAt ? ` · until ${new Date(grant.expiresAt).toLocaleTimeString()}` : '';
+    $('subject').textContent = `${grant.subject}${grant.admin ? ' (admin)' : ''}${until}`;
+  } else {
+    $('subject').textContent = 'token set';
+  }
+}
+
+/** The default '*' becomes what the token may subscribe to, unless the person chose patterns. */
+function patternsFor(grant) {
+  if (!grant || explicitPatterns || grant.subscribe.includes('*') || grant.subscribe.length === 0
+    || patterns.length !== 1 || patterns[0] !== '*') {
+    return patterns;
+  }
+  patterns = [...grant.subscribe];
+  $('patterns').value = patterns.join(', ');
+  followingGrant = true;
+  updateAccess();
+  return patterns;
+}
+
+function updateAccess() {
+  const parts = [];
+  if (unreadable.size > 0) {
+    parts.push(`This token may not read ${[...unreadable].join(', ')}; the page shows what it may read.`);
+  }
+  if (followingGrant) {
+    parts.push(`Following what it may subscribe to: ${patterns.join(', ')}.`);
+  }
+  $('access').textContent = parts.join(' ');
+  $('access').hidden = parts.length === 0;
+}
+
+/** The gateway's own figures (an admin route): shown when the token may read them, else said once, quietly. */
+async function loadStatus() {
+  clearTimeout(statusTimer);
+  const current = generation;
+  const el = $('gateway-status');
+  try {
+    const status = await getJson('/api/status');
+    if (current !== generation || !status) {
+      return;
+    }
+    const active = status.connections?.active;
+    el.textContent = `${active} connection${active === 1 ? '' : 's'} · v${status.version}`;
+    delete el.dataset.limited;
+    el.hidden = false;
+  } catch (error) {
+    if (current !== generation) {
+      return;
+    }
+    if (error.status === 403) {
+      // Not an admin token: no more asking; everything else works.
+      el.textContent = 'gateway status: admin only';
+      el.title = error.message;
+      el.dataset.limited = '';
+      el.hidden = false;
+      unreadable.add('the gateway status (admin only)');
+      updateAccess();
+      return;
+    }
+    if (error.status === 401) {
+      askForToken(error.message);
+      return;
+    }
+  }
+  statusTimer = setTimeout(loadStatus, STATUS_EVERY_MS);
 }
 
 function connect(since) {
   client?.close();
-  client = new GatewayClient(base);
-  client.on('state', ({ state }) => onState(state));
-  client.on('event', (event) => receive([event]));
-  client.on('resync', (info) => {
+  const c = new GatewayClient(base, token ? { token } : {});
+  client = c;
+  c.on('state', ({ state }) => {
+    if (client === c) {
+      onState(state);
+    }
+  });
+  c.on('authenticated', (grant) => showIdentity(grant));
+  c.on('event', (event) => receive([event]));
+  c.on('resync', (info) => {
     notice(`Resynced: ${info.recovered} of ${info.dropped} events this slow connection dropped (seq `
       + `${info.firstDroppedSeq}–${info.lastDroppedSeq}) were fetched again over REST.`);
   });
-  client.on('lost', (info) => {
+  c.on('lost', (info) => {
     notice(`Events after seq ${info.afterSeq} were purged before the dashboard could read them; `
       + 'the task state was reloaded.');
     loadSnapshot().then(requestRender).catch(() => {});
   });
-  client.on('error', (error) => {
-    if (error.code !== 'CONNECTION_FAILED' && error.code !== 'CONNECTION_LOST') {
+  c.on('error', (error) => {
+    if (client !== c) {
+      return;
+    }
+    if (error.code === 'UNAUTHORIZED') {
+      askForToken(error.message);
+    } else if (error.code === 'CREDENTIALS_REVOKED') {
+      askForToken('it expired or was revoked; paste a new one.');
+    } else if (error.code !== 'CONNECTION_FAILED' && error.code !== 'CONNECTION_LOST' && error.code !== 'TIMEOUT') {
       notice(`Gateway error ${error.code}: ${error.message}`);
     }
   });
-  client.connect().catch(() => {});
-  client.subscribe(patterns, since !== null ? { since } : {}).catch((error) => {
-    if (error.code !== 'CLOSED') {
-      notice(`Subscribe failed: ${error.code} ${error.message}`);
-    }
-  });
+  // Subscribed once live, when the grant (auth on) says what this token may follow; later reconnects resubscribe
+  // by themselves, with since.
+  c.connect().then(() => (client === c ? c.subscribe(patternsFor(c.grant), since !== null ? { since } : {}) : null))
+    .catch((error) => {
+      if (client === c && !['CLOSED', 'UNAUTHORIZED', 'CREDENTIALS_REVOKED'].includes(error.code)) {
+        notice(`Subscribe failed: ${error.code} ${error.message}`);
+      }
+    });
 }
 
 function onState(state) {
@@ -195,7 +400,10 @@ async function poll() {
       }
     }
   } catch (error) {
-    // The gateway itself is down: keep polling, the state pill says so.
+    if (error.status === 401) {
+      askForToken(error.message);
+    }
+    // Otherwise the gateway itself is down: keep polling, the state pill says so.
   }
 }
 
@@ -406,6 +614,23 @@ $('patterns-form').addEventListener('submit', (e) => {
   notice(`Following ${patterns.join(', ')}`);
   connect(lastSeq);
 });
+$('auth-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const value = $('token').value.trim().replace(/^Bearer\s+/i, '');
+  const error = $('auth-error');
+  if (!TOKEN_CHARS.test(value)) {
+    error.textContent = value ? 'A token has no spaces, quotes or commas: paste it exactly as it was given.'
+      : 'Paste a token first.';
+    error.hidden = false;
+    return;
+  }
+  signIn(value);
+});
+$('signout').addEventListener('click', () => {
+  // Forget the token, and everything it showed: a fresh page asks again.
+  storeToken(null);
+  window.location.reload();
+});
 $('filter').addEventListener('input', (e) => {
   filter = e.target.value.trim();
   rebuildEvents();
@@ -424,4 +649,5 @@ $('clear').addEventListener('click', () => {
   rebuildEvents();
 });
 setInterval(() => requestRender(), 1000);
+showIdentity(null);
 start();
