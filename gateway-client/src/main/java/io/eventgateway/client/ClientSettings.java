@@ -21,14 +21,15 @@ import reactor.netty.http.client.HttpClient;
  * @param publishRetries retries of a keyed publish
  * @param timer backoff and timeouts
  * @param httpClient the user's adjustment of the Reactor Netty client
+ * @param credentials the token, when the gateway wants one
  */
 record ClientSettings(URI baseUrl, Duration minBackoff, Duration maxBackoff, double jitter, long maxReconnectAttempts,
                       Duration requestTimeout, int bufferSize, int pageSize, int maxFrameBytes, int publishRetries,
-                      Scheduler timer, Function<HttpClient, HttpClient> httpClient) {
+                      Scheduler timer, Function<HttpClient, HttpClient> httpClient, Credentials credentials) {
 
     ClientSettings(GatewayClient.Builder b) {
         this(b.baseUrl, b.minBackoff, b.maxBackoff, b.jitter, b.maxReconnectAttempts, b.requestTimeout, b.bufferSize,
-            b.pageSize, b.maxFrameBytes, b.publishRetries, b.timer, b.httpClient);
+            b.pageSize, b.maxFrameBytes, b.publishRetries, b.timer, b.httpClient, b.credentials);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -40,8 +41,9 @@ public interface GatewayClient extends Disposable {
      *
      * <p>The {@code Flux} never completes by itself: it ends when it is cancelled (which closes the socket), when
      * the client is disposed (it completes), or with a {@link GatewayClientException} that retrying cannot fix
-     * (an invalid pattern, a server that is not a gateway, a purged gap the spec does not allow, close 4003, or
-     * more failed reconnects in a row than {@link Builder#maxReconnectAttempts(long)}). Transient failures
+     * (an invalid pattern, a server that is not a gateway, a purged gap the spec does not allow, a refused token or
+     * close 4003 without a token supplier, or more failed reconnects in a row than
+     * {@link Builder#maxReconnectAttempts(long)}). Transient failures
      * (connection refused or lost, close 1001, timeouts, {@code WS_INTERNAL_ERROR}) reconnect with backoff and
      * resubscribe with {@code since} = the last delivered seq; events with a seq at or below it are dropped, so
      * nothing is delivered twice. An {@code overflow} frame is recovered with its {@code resync} request before the
@@ -124,6 +126,7 @@ public interface GatewayClient extends Disposable {
      *   <li>{@code maxFrameBytes}: 16 MiB per WebSocket message</li>
      *   <li>{@code publishRetries}: 3, for publishes with an idempotency key</li>
      *   <li>{@code timer}: {@code Schedulers.parallel()}, for backoff and timeouts</li>
+     *   <li>{@code token}: none (a gateway with {@code auth.mode=none})</li>
      * </ul>
      *
      * @return a new builder
@@ -146,6 +149,7 @@ public interface GatewayClient extends Disposable {
         int publishRetries = 3;
         Scheduler timer = Schedulers.parallel();
         Function<HttpClient, HttpClient> httpClient = Function.identity();
+        Credentials credentials = Credentials.NONE;
 
         private Builder() {
         }
@@ -304,6 +308,36 @@ public interface GatewayClient extends Disposable {
          */
         public Builder timer(Scheduler timer) {
             this.timer = Objects.requireNonNull(timer, "timer");
+            return this;
+        }
+
+        /**
+         * A fixed credential (a JWT or an API key, PROTOCOL.md section 11), sent as {@code Authorization: Bearer} on
+         * every REST request and WebSocket upgrade. It cannot be renewed: when it expires, a subscription ends with
+         * {@link ErrorCode#CREDENTIALS_REVOKED} (close 4003), and a refused one fails with
+         * {@link ErrorCode#UNAUTHORIZED}. Default: none.
+         *
+         * @param token the token, printable ASCII without spaces
+         * @return this builder
+         */
+        public Builder token(String token) {
+            this.credentials = Credentials.of(token);
+            return this;
+        }
+
+        /**
+         * A renewable credential: the supplier's {@code Mono} is subscribed for each REST request, before each
+         * WebSocket upgrade, and when the gateway sends {@code auth_expiring}, whose new token goes to the open
+         * connection in an {@code auth} message so it lives on. A subscription closed 4003 reconnects with a new
+         * token and resumes with {@code since}; after a 401 on the upgrade it retries only when the supplier gives a
+         * token other than the refused one, else it fails with {@link ErrorCode#UNAUTHORIZED}. The {@code Mono}
+         * should cache its token until it nears expiry (e.g. {@code Mono.fromCallable(fetch).cache(ttl)}).
+         *
+         * @param supplier gives the current token
+         * @return this builder
+         */
+        public Builder token(Supplier<Mono<String>> supplier) {
+            this.credentials = Credentials.from(supplier);
             return this;
         }
 

@@ -79,13 +79,26 @@ final class ReactorNettyGatewayClient implements GatewayClient {
     public Flux<Event> subscribe(SubscribeSpec spec) {
         Objects.requireNonNull(spec, "spec");
         EventMatcher matcher = new EventMatcher(spec);
-        ResumableSubscription subscription = new ResumableSubscription(spec,
-            state -> webSocketClient.websocket(webSocketSpec)
-                .uri(settings.wsUrl())
-                .handle((in, out) -> new WsSession(spec, state, rest, matcher, settings).run(in, out)),
-            backoff, settings);
+        ResumableSubscription subscription = new ResumableSubscription(spec, state -> {
+            if (!settings.credentials().present()) {
+                return connect(webSocketClient, spec, state, matcher);
+            }
+            // The token kept after a 401 (checked to be a new one), else the current one.
+            String next = state.takeNextToken();
+            return (next != null ? Mono.just(next) : settings.credentials().token()).flatMapMany(token -> {
+                state.tokenSent(token);
+                return connect(webSocketClient.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION,
+                    Credentials.bearer(token))), spec, state, matcher);
+            });
+        }, backoff, settings);
         return Flux.defer(() -> isDisposed() ? Flux.error(disposedError())
             : subscription.flux().takeUntilOther(disposed.asMono()));
+    }
+
+    private Flux<Event> connect(HttpClient client, SubscribeSpec spec, SubscriptionState state, EventMatcher matcher) {
+        return client.websocket(webSocketSpec)
+            .uri(settings.wsUrl())
+            .handle((in, out) -> new WsSession(spec, state, rest, matcher, settings).run(in, out));
     }
 
     @Override

@@ -41,13 +41,18 @@ final class RestApi {
     }
 
     private Mono<Answer> exchange(HttpMethod method, String path, @Nullable String body, String target) {
-        HttpClient client = body == null ? http
+        HttpClient plain = body == null ? http
             : http.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON));
-        return client.request(method)
+        // With credentials, the token is read for each request: a supplier's renewed token is used at once.
+        Mono<HttpClient> client = settings.credentials().present()
+            ? settings.credentials().token().map(token -> plain.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION,
+                Credentials.bearer(token))))
+            : Mono.just(plain);
+        return client.flatMap(c -> c.request(method)
             .uri(path)
             .send(body == null ? Mono.empty() : ByteBufFlux.fromString(Mono.just(body)))
             .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
-                .map(bytes -> new Answer(response.status().code(), bytes)))
+                .map(bytes -> new Answer(response.status().code(), bytes))))
             .timeout(settings.requestTimeout(), Mono.error(() -> new TimeoutException()), settings.timer())
             .onErrorMap(error -> Failures.classify(error, target));
     }

@@ -74,9 +74,39 @@ final class ResumableSubscription {
     }
 
     private Mono<Long> retryOrFail(Throwable failure, SubscriptionState state) {
+        if (settings.credentials().refreshable() && failure instanceof GatewayClientException g) {
+            if (g.errorCode() == ErrorCode.UNAUTHORIZED) {
+                return retryWithNewToken(g, state);
+            }
+            if (g.errorCode() == ErrorCode.CREDENTIALS_REVOKED) {
+                // Close 4003: the token expired (a refresh failed or came too late); the supplier gives a new one.
+                return backoffOrFail(failure, state);
+            }
+        }
         if (!Failures.retryable(failure)) {
             return Mono.error(failure);
         }
+        return backoffOrFail(failure, state);
+    }
+
+    /**
+     * After a 401 on the upgrade, with a token supplier: retry when it gives a token other than the refused one
+     * (kept for the next attempt), else fail: sending the refused token again cannot succeed.
+     */
+    private Mono<Long> retryWithNewToken(GatewayClientException refused, SubscriptionState state) {
+        String sent = state.token();
+        return settings.credentials().token().flatMap(next -> {
+            if (next.equals(sent)) {
+                return Mono.error(new GatewayClientException(refused.code(), refused.getMessage()
+                    + "; the token supplier gave the refused token again", refused.httpStatus(), refused.details(),
+                    refused));
+            }
+            state.nextToken(next);
+            return backoffOrFail(refused, state);
+        });
+    }
+
+    private Mono<Long> backoffOrFail(Throwable failure, SubscriptionState state) {
         long failed = state.failed();
         if (failed >= settings.maxReconnectAttempts()) {
             return Mono.error(failure);

@@ -1,19 +1,23 @@
 package io.eventgateway.client;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
  * What one subscriber's {@code Flux} remembers across its connections: the position (the last seq delivered, or
  * the head it started live from) that the next connection resumes after and below which events are duplicates,
- * and the count of failed connection attempts in a row that sizes the next backoff.
+ * the count of failed connection attempts in a row that sizes the next backoff, and (auth on) the token of the last
+ * connection, so that a refused one is not sent again.
  */
 final class SubscriptionState {
 
     private final AtomicLong position;
     private final AtomicLong failures = new AtomicLong();
     private volatile Sinks.One<Boolean> subscribed = Sinks.one();
+    private volatile @Nullable String token;
+    private volatile @Nullable String nextToken;
 
     /**
      * A fresh state.
@@ -85,5 +89,44 @@ final class SubscriptionState {
      */
     long failed() {
         return failures.getAndIncrement();
+    }
+
+    /**
+     * Records the token a connection attempt sends.
+     *
+     * @param sent the token, or null without credentials
+     */
+    void tokenSent(@Nullable String sent) {
+        token = sent;
+    }
+
+    /**
+     * The token of the last connection attempt.
+     *
+     * @return it, or null
+     */
+    @Nullable String token() {
+        return token;
+    }
+
+    /**
+     * Keeps a token for the next attempt: the one the supplier gave after a 401, checked to differ from the refused
+     * one, so the supplier is not asked twice.
+     *
+     * @param next the token
+     */
+    void nextToken(String next) {
+        nextToken = next;
+    }
+
+    /**
+     * Takes the token kept for this attempt.
+     *
+     * @return it once, else null
+     */
+    @Nullable String takeNextToken() {
+        String next = nextToken;
+        nextToken = null;
+        return next;
     }
 }

@@ -72,6 +72,19 @@ final class Wire {
         return envelope("pong", id, null);
     }
 
+    /**
+     * The {@code auth} request: a new credential for the open connection (PROTOCOL.md section 11.4).
+     *
+     * @param id the request's id
+     * @param token the new token
+     * @return the frame's text
+     */
+    static String auth(String id, String token) {
+        ObjectNode payload = NODES.objectNode();
+        payload.put("token", token);
+        return envelope("auth", id, payload);
+    }
+
     private static String envelope(String type, @Nullable String id, @Nullable ObjectNode payload) {
         ObjectNode frame = NODES.objectNode();
         frame.put("type", type);

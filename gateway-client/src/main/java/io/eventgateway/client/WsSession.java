@@ -5,9 +5,12 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -26,6 +29,10 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * as they are read, so pings are answered while events wait for demand) -> {@code concatMap}: an event as is, a gap
  * as the events of its resync, each gap recovered completely before the events after it. The connection's end is
  * always an error: the close status decides whether the subscription reconnects.
+ *
+ * <p>With a token supplier, {@code auth_expiring} asks it for a new token and sends it in an {@code auth} message
+ * (PROTOCOL.md section 11.4), so the connection outlives its first token. A refused refresh is logged: the old token
+ * stands until it expires, then close 4003 and the reconnect asks the supplier again.
  */
 final class WsSession {
 
@@ -40,8 +47,11 @@ final class WsSession {
     private final ClientSettings settings;
     private final String target;
     private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
-    /** Confined to the connection's event loop, like every field below. */
+    /** Confined to the connection's event loop, like every field below but {@link #refreshes}. */
     private boolean connected;
+    /** The token refreshes of this connection: their answers come from the supplier's thread. */
+    private final Disposable.Composite refreshes = Disposables.composite();
+    private int authRequests;
     private volatile @Nullable WebSocketCloseStatus closeStatus;
 
     WsSession(SubscribeSpec spec, SubscriptionState state, RestApi rest, EventMatcher matcher,
@@ -71,7 +81,10 @@ final class WsSession {
             .concatMap(this::deliver, settings.bufferSize())
             .concatWith(Mono.error(this::closed))
             .doFinally(signal -> {
-                outbound.tryEmitComplete();
+                refreshes.dispose();
+                synchronized (outbound) {
+                    outbound.tryEmitComplete();
+                }
                 sending.dispose();
             });
     }
@@ -99,23 +112,59 @@ final class WsSession {
                     return;
                 }
                 connected = true;
-                outbound.tryEmitNext(Wire.subscribe(spec, state.position()));
+                send(Wire.subscribe(spec, state.position()));
                 return;
             }
             switch (type) {
                 case "event" -> sink.next(Wire.wsEvent(message, target));
                 case "overflow" -> sink.next(gap(message));
-                case "ping" -> outbound.tryEmitNext(Wire.pong(message.path("id").isTextual()
+                case "ping" -> send(Wire.pong(message.path("id").isTextual()
                     ? message.get("id").textValue() : null));
                 case "subscribed" -> onSubscribed(message, sink);
                 case "error" -> onError(message, sink);
+                case "auth_expiring" -> refresh();
+                case "unsubscribed" -> onUnsubscribed(message, sink);
                 default -> {
-                    // pong, published, unsubscribed, and types of newer gateways: nothing to do.
+                    // pong, published, authenticated, and types of newer gateways: nothing to do.
                 }
             }
         } catch (GatewayClientException e) {
             sink.error(e);
         }
+    }
+
+    /**
+     * Emits an outbound frame. The sink has one emitter at a time: the event loop, or a token supplier's thread for
+     * an {@code auth} message; the lock is this connection's own and held for one offer.
+     */
+    private void send(String frame) {
+        synchronized (outbound) {
+            outbound.tryEmitNext(frame);
+        }
+    }
+
+    private void refresh() {
+        if (!settings.credentials().refreshable()) {
+            ResumableSubscription.LOG.warn("{}: the token expires soon and cannot be renewed (a fixed token); the"
+                + " gateway will close the connection 4003: give the client a token supplier", target);
+            return;
+        }
+        String id = "auth-" + (++authRequests);
+        refreshes.add(settings.credentials().token().subscribe(token -> send(Wire.auth(id, token)),
+            error -> ResumableSubscription.LOG.warn("{}: the token supplier failed to renew the token ({}); the"
+                + " connection closes when the old one expires, then reconnects", target, error.toString())));
+    }
+
+    /** An {@code unsubscribed} without id: the new credentials no longer allow these patterns (section 11.4). */
+    private void onUnsubscribed(JsonNode message, SynchronousSink<Object> sink) {
+        if (message.has("id")) {
+            return;
+        }
+        List<String> removed = new ArrayList<>();
+        message.path("payload").path("topics").forEach(t -> removed.add(t.asText()));
+        sink.error(new GatewayClientException(ErrorCode.WS_FORBIDDEN, target + ": the renewed token no longer"
+            + " allows " + String.join(", ", removed) + "; the gateway removed "
+            + (removed.size() == 1 ? "that pattern" : "those patterns") + " from this subscription"));
     }
 
     private void onSubscribed(JsonNode message, SynchronousSink<Object> sink) {
@@ -146,8 +195,13 @@ final class WsSession {
     private void onError(JsonNode message, SynchronousSink<Object> sink) {
         // Only an error for the subscribe request concerns this connection: rejected (invalid pattern, limit) or
         // its replay failed (WS_INTERNAL_ERROR, retryable: the reconnect resumes after the last delivered seq).
-        if (Wire.SUBSCRIBE_ID.equals(message.path("id").asText(null))) {
+        String id = message.path("id").asText(null);
+        if (Wire.SUBSCRIBE_ID.equals(id)) {
             sink.error(Wire.errorFrame(message, target));
+        } else if (id != null && id.startsWith("auth-")) {
+            // A refused refresh (WS_UNAUTHORIZED): the old token stands until it expires; then close 4003.
+            ResumableSubscription.LOG.warn("{}: the renewed token was refused: {}", target,
+                Wire.errorFrame(message, target).getMessage());
         }
     }
 

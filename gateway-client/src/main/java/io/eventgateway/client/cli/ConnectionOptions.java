@@ -7,7 +7,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The options every command shares: where the gateway is, and how long a request may take. */
+/**
+ * The options every command shares: where the gateway is, and how long a request may take; and the token, from
+ * {@code $EVENT_GATEWAY_TOKEN} (as the Python tool reads it), never a flag, since flags show in process lists.
+ */
 final class ConnectionOptions {
 
     @Spec(Spec.Target.MIXEE)
@@ -21,6 +24,9 @@ final class ConnectionOptions {
         description = "how long one request may take (default: ${DEFAULT-VALUE})")
     double timeoutSeconds = 10;
 
+    /** The environment variable that holds the token for a gateway with auth on. */
+    static final String TOKEN_VARIABLE = "EVENT_GATEWAY_TOKEN";
+
     /**
      * A client of the gateway.
      *
@@ -32,15 +38,24 @@ final class ConnectionOptions {
             throw new ParameterException(mixee.commandLine(), "--timeout must be from 0 to 3600 seconds, got "
                 + timeoutSeconds);
         }
+        GatewayClient.Builder builder;
         try {
-            return GatewayClient.builder()
+            builder = GatewayClient.builder()
                 .baseUrl(url)
                 .requestTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
                 // A person is watching: after a gateway restart, resume within about two seconds.
-                .reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))
-                .build();
+                .reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(mixee.commandLine(), "--url: " + e.getMessage());
         }
+        String token = System.getenv(TOKEN_VARIABLE);
+        if (token != null && !token.isEmpty()) {
+            try {
+                builder.token(token.strip());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(mixee.commandLine(), "$" + TOKEN_VARIABLE + ": " + e.getMessage());
+            }
+        }
+        return builder.build();
     }
 }

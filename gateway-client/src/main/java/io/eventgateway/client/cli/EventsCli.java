@@ -28,7 +28,9 @@ import reactor.util.Loggers;
     subcommands = {TailCommand.class, PublishCommand.class},
     description = "Follows and publishes Event Gateway events.",
     footer = {"", "Exit codes: 0 done, 1 the gateway is not there or failed, 2 bad arguments.",
-        "The gateway's URL: --url, else $EVENTS_URL, else http://127.0.0.1:9090."})
+        "The gateway's URL: --url, else $EVENTS_URL, else http://127.0.0.1:9090.",
+        "A gateway with auth.mode jwt or api-key: the token in $EVENT_GATEWAY_TOKEN (not a flag: flags show in"
+            + " process lists)."})
 public final class EventsCli implements Runnable {
 
     /** Exit code of a failure of the gateway or the connection. */
