@@ -145,6 +145,8 @@ final class BenchClient {
         final Sinks.Empty<Void> ready = Sinks.empty();
         final Sinks.Empty<Void> closed = Sinks.empty();
         final Receiver receiver = new Receiver(this);
+        /** A new connection's stream starts afresh: nothing left over from the previous one is carried. */
+        final Protocol.Decoder decoder = protocol.decoder();
         final Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
         volatile @Nullable Connection connection;
         volatile @Nullable WebsocketOutbound out;
@@ -286,9 +288,9 @@ final class BenchClient {
 
         @Override
         protected void hookOnNext(WebSocketFrame frame) {
-            if (frame instanceof TextWebSocketFrame) {
+            if (Generator.carriesData(frame)) {
                 generator.sampleFrame(frame.content().readableBytes());
-                protocol.decode(frame.content(), owner);
+                owner.decoder.decode(frame.content(), owner);
             }
             if (stallable && ++consumed == WINDOW / 2) {
                 consumed = 0;

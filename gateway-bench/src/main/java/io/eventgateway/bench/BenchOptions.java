@@ -17,10 +17,13 @@ final class BenchOptions {
     @Option(names = "--port", description = "the server's port (default: ${DEFAULT-VALUE})")
     int port = 9090;
 
-    @Option(names = "--protocol", description = "how to speak to the server: gateway (default: ${DEFAULT-VALUE})")
+    @Option(names = "--protocol", description = "how to speak to the server: gateway, node-ws (the Node ws peer in"
+        + " gateway-bench/peers/node-ws) or nats (nats-server's WebSocket listener); scripts/bench-peers runs all"
+        + " three (default: ${DEFAULT-VALUE})")
     String protocol = "gateway";
 
-    @Option(names = "--gateway-pid", description = "the server's process id, to report its CPU, RSS and heap")
+    @Option(names = "--gateway-pid", description = "the server's process id, to report its CPU and RSS (and heap,"
+        + " for a JVM); a peer's too")
     long gatewayPid = -1;
 
     @Option(names = "--gateway-args", description = "the server's flags, recorded in the report")

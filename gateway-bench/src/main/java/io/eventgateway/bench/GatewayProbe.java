@@ -14,9 +14,10 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * What the bench reads about the gateway under test: its CPU, threads and RSS from {@code /proc} (when its
- * process id is known), its heap after a full GC ({@code jcmd PID GC.run}, then {@code GC.heap_info}), and the
- * WebSocket connections it counts (from {@code /metrics}, else {@code /api/status}).
+ * What the bench reads about the server under test: its CPU, threads and RSS from {@code /proc} (when its
+ * process id is known, whatever the server: the peers' CPU is read the same way), its heap after a full GC
+ * ({@code jcmd PID GC.run}, then {@code GC.heap_info}; a JVM only), and the WebSocket connections it counts (from
+ * the gateway's {@code /metrics}, else {@code /api/status}; -1 for a peer).
  */
 final class GatewayProbe {
 
@@ -92,11 +93,23 @@ final class GatewayProbe {
             System.gc();
             return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
         }
+        if (!isJvm()) {
+            return -1;
+        }
         if (jcmd("GC.run") == null || jcmd("GC.run") == null) {
             return -1;
         }
         String info = jcmd("GC.heap_info");
         return info == null ? -1 : parseHeapUsedKb(info);
+    }
+
+    /**
+     * Whether the server is a JVM. jcmd attaches by sending SIGQUIT, which a JVM answers and any other process (a
+     * peer: Node, nats-server) dies of, so jcmd is only ever run against a JVM.
+     */
+    private boolean isJvm() {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().command())
+            .map(command -> command.endsWith("/java") || command.equals("java")).orElse(false);
     }
 
     static long parseHeapUsedKb(String heapInfo) {

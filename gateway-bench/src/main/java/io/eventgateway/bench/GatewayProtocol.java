@@ -12,7 +12,7 @@ import java.util.List;
  * {@code "seq"} before {@code "data"}, and the bench's data object keeps its field order {@code t, n, k, pad}
  * (the gateway stores and re-encodes data in the order it was published).
  */
-final class GatewayProtocol implements Protocol {
+final class GatewayProtocol implements Protocol, Protocol.Decoder {
 
     private static final int TYPE_AT = "{\"type\":\"".length();
     private static final byte[] EVENT = Scan.ascii("event\"");
@@ -77,6 +77,17 @@ final class GatewayProtocol implements Protocol {
     @Override
     public boolean acknowledgesPublishes() {
         return true;
+    }
+
+    @Override
+    public int eventOverhead(String topic) {
+        return Publisher.frameOverhead(topic);
+    }
+
+    /** Stateless: every gateway message is one whole text frame. */
+    @Override
+    public Protocol.Decoder decoder() {
+        return this;
     }
 
     @Override

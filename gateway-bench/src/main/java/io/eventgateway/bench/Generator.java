@@ -1,6 +1,10 @@
 package io.eventgateway.bench;
 
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +81,18 @@ final class Generator implements AutoCloseable {
         // A client that stopped reading still writes: a keep-alive now and then, so the server does not close it
         // as idle (ws.idle-timeout counts client frames).
         ticker.scheduleAtFixedRate(this::keepStalledAlive, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Whether a received frame carries protocol data: text (the gateway, the Node peer), binary (nats-server
+     * sends binary frames) or a continuation of either; not a control frame.
+     *
+     * @param frame the frame
+     * @return true for text, binary and continuation frames
+     */
+    static boolean carriesData(WebSocketFrame frame) {
+        return frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame
+            || frame instanceof ContinuationWebSocketFrame;
     }
 
     HttpClient client(boolean smallReceiveBuffer, InetSocketAddress source) {

@@ -6,11 +6,17 @@ import java.util.List;
 /**
  * How the load generator speaks to one kind of server over WebSocket. The scenarios know only this seam, so a
  * peer measured in the same run (a Node {@code ws} server, NATS over its WebSocket listener: issue 5 part 3) is
- * another implementation, not another load generator.
+ * another implementation, not another load generator: {@code --protocol gateway|node-ws|nats}.
  *
  * <p>Every published event carries the same data object, whatever the protocol wraps it in:
  * {@code {"t":<intended System.nanoTime()>,"n":<sequence within its topic>,"k":<topic index>,"pad":"..."}}.
- * Subscribers follow exactly one concrete topic each, so a gap in {@code n} is a lost event.
+ * Subscribers follow exactly one concrete topic each, so a gap in {@code n} is a lost event. The pad is sized per
+ * protocol ({@link #eventOverhead}) so that every server delivers frames of about {@code --payload-bytes}.
+ *
+ * <p>Received frames go through a {@link Decoder} per connection ({@link #decoder()}): a protocol whose messages
+ * may span frames (NATS over WebSocket is a byte stream cut into frames anywhere) keeps the unfinished part there.
+ * What the server expects back at the protocol level (the gateway's {@code pong}, NATS's {@code PONG}) is sent
+ * through {@link Inbound#reply}.
  */
 interface Protocol {
 
@@ -83,13 +89,20 @@ interface Protocol {
     boolean acknowledgesPublishes();
 
     /**
-     * Decodes one received text frame, calling {@code inbound} once per message it holds. Called on the
-     * connection's event loop for every delivery: it must be cheap and must not allocate per event.
+     * The size of a delivered event frame whose data has an empty pad: the publisher pads the data with the rest
+     * of {@code --payload-bytes}, so every server's subscribers receive frames of the same size.
      *
-     * @param frame the frame's content; not released by this call
-     * @param inbound receives what was found
+     * @param topic the topic published to
+     * @return bytes
      */
-    void decode(ByteBuf frame, Inbound inbound);
+    int eventOverhead(String topic);
+
+    /**
+     * A decoder for one new connection's received frames. A stateless protocol may answer the same one each time.
+     *
+     * @return the decoder
+     */
+    Decoder decoder();
 
     /**
      * The protocol named by {@code --protocol}.
@@ -98,10 +111,29 @@ interface Protocol {
      * @return the protocol
      */
     static Protocol named(String name) {
-        if ("gateway".equals(name)) {
-            return new GatewayProtocol();
+        switch (name) {
+            case "gateway":
+                return new GatewayProtocol();
+            case "node-ws":
+                return new NodeWsProtocol();
+            case "nats":
+                return new NatsProtocol();
+            default:
+                throw new IllegalArgumentException("unknown protocol '" + name + "': known are gateway, node-ws"
+                    + " and nats");
         }
-        throw new IllegalArgumentException("unknown protocol '" + name + "': known are gateway"
-            + " (the peers of issue 5 part 3 will add node-ws and nats)");
+    }
+
+    /** Reads the frames one connection receives, in order. Called only on that connection's event loop. */
+    interface Decoder {
+
+        /**
+         * Decodes one received data frame (text, binary or continuation), calling {@code inbound} once per
+         * message it completes. Called for every delivery: it must be cheap and must not allocate per event.
+         *
+         * @param frame the frame's content; not released by this call
+         * @param inbound receives what was found
+         */
+        void decode(ByteBuf frame, Inbound inbound);
     }
 }

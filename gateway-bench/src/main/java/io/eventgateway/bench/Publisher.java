@@ -54,7 +54,8 @@ final class Publisher implements AutoCloseable {
         this.generator = generator;
         this.topics = topics.clone();
         this.nextN = new long[topics.length];
-        this.pad = "x".repeat(Math.max(0, generator.options.payloadBytes - frameOverhead(topics[0])));
+        this.pad = "x".repeat(Math.max(0, generator.options.payloadBytes
+            - generator.protocol.eventOverhead(topics[0])));
         CountDownLatch open = new CountDownLatch(connections);
         for (int i = 0; i < Math.max(1, connections); i++) {
             channels.add(new Channel(open));
@@ -71,7 +72,7 @@ final class Publisher implements AutoCloseable {
 
     /**
      * The size of a delivered gateway event frame with an empty pad: the pad makes up the rest of
-     * {@code --payload-bytes}.
+     * {@code --payload-bytes} ({@link GatewayProtocol#eventOverhead}).
      */
     static int frameOverhead(String topic) {
         return ("{\"type\":\"event\",\"timestamp\":\"2026-01-08T12:34:56.000Z\",\"payload\":{\"seq\":1234567,"
@@ -202,6 +203,7 @@ final class Publisher implements AutoCloseable {
     /** One publishing connection. */
     private final class Channel implements Inbound {
         private final Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
+        private final Protocol.Decoder decoder = generator.protocol.decoder();
         private final Disposable connection;
 
         Channel(CountDownLatch open) {
@@ -215,8 +217,8 @@ final class Publisher implements AutoCloseable {
                     open.countDown();
                     return Mono.when(out.sendObject(outbound.asFlux()).then(),
                         in.receiveFrames().doOnNext(f -> {
-                            if (f instanceof TextWebSocketFrame) {
-                                generator.protocol.decode(f.content(), this);
+                            if (Generator.carriesData(f)) {
+                                decoder.decode(f.content(), this);
                             }
                         }).then());
                 })
