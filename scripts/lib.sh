@@ -29,3 +29,16 @@ gateway_jvm_flags() {
   local cores; cores=$(nproc 2>/dev/null || echo 2)
   echo "-Dreactor.netty.ioWorkerCount=$cores -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
 }
+
+# apt_install PACKAGE...: installs Debian packages (apt-get update only when the install fails; sudo only when not
+# root). For what tests and benches need: the project's scripts install it, never a person.
+apt_install() {
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  echo "Installing $*..." >&2
+  if ! "${sudo[@]}" apt-get install -y -q --no-install-recommends "$@" >&2; then
+    "${sudo[@]}" apt-get update -q >&2
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends "$@" >&2
+  fi
+}
