@@ -111,6 +111,9 @@ def fill(port, events):
             sys.exit(f"filling the log failed: {status} {answer}")
 
 
+LOGS = {"dir": tempfile.gettempdir(), "n": 0}
+
+
 def consumer(kind, url, pattern, count, since):
     commands = {
         "raw": ["node", os.path.join(HERE, "raw.mjs")],
@@ -119,8 +122,18 @@ def consumer(kind, url, pattern, count, since):
         "java": ["java", "-Xmx512m", "-Dreactor.netty.ioWorkerCount=2", "-cp", os.environ["CLIENT_CLASSPATH"],
                  os.path.join(HERE, "Consume.java")],
     }
-    return subprocess.Popen(commands[kind] + [url, pattern, str(count), str(since)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    LOGS["n"] += 1
+    err = os.path.join(LOGS["dir"], f"{kind}-{LOGS['n']}.err")
+    with open(err, "w") as stderr:
+        proc = subprocess.Popen(commands[kind] + [url, pattern, str(count), str(since)], stdout=subprocess.PIPE,
+                                stderr=stderr, text=True, cwd=ROOT)
+    proc.err_path = err
+    return proc
+
+
+def tail(path, chars=500):
+    with open(path) as f:
+        return f.read()[-chars:]
 
 
 class Lines:
@@ -175,7 +188,7 @@ def throughput(gw, url, kinds, events, runs):
             done = lines.wait_for(lambda i: i.get("kind") == "done", 300)
             stop(proc)
             if done is None:
-                err = proc.stderr.read()[-500:] if proc.stderr else ""
+                err = tail(proc.err_path)
                 sys.exit(f"the {kind} consumer did not take {events} events (exit status {proc.returncode},"
                          f" at most 300 s): {err}")
             seconds = max(1, done["lastAtMs"] - done["firstAtMs"]) / 1000
@@ -233,6 +246,9 @@ def restart(gw, url, kinds, runs, downtime, interval):
             done = lines[k].wait_for(lambda i: i.get("kind") == "done", 15) or {}
             item = resumed[k]
             delay = item["atMs"] - ready if item else None
+            if item is None:
+                print(f"  the {k} consumer did not resume; its stderr ({procs[k].err_path}) ends with:\n"
+                      + tail(procs[k].err_path), flush=True)
             results[k].append({"delayMs": delay, "duplicates": done.get("duplicates"), "gaps": done.get("gaps"),
                                "received": done.get("received")})
             row.append(f"{k} {delay if delay is not None else 'none'} ms"
@@ -264,6 +280,7 @@ def main():
         p.error(f"unknown clients {unknown}" if unknown else "--events, --runs and --interval must be positive")
 
     work = tempfile.mkdtemp(prefix="bench-clients-")
+    LOGS["dir"] = work
     gw = Gateway(free_port(), os.path.join(work, "gateway.db"), os.path.join(work, "gateway.log"))
     url = f"http://127.0.0.1:{gw.port}"
     try:
