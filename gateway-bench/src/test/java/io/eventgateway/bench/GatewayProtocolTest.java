@@ -2,56 +2,17 @@ package io.eventgateway.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GatewayProtocolTest {
 
     private final GatewayProtocol protocol = new GatewayProtocol();
-    private final List<String> seen = new ArrayList<>();
-    private final Inbound inbound = new Inbound() {
-        @Override
-        public void subscribed(long headSeq) {
-            seen.add("subscribed " + headSeq);
-        }
-
-        @Override
-        public void event(long seq, long topicIndex, long n, long intendedNanos) {
-            seen.add("event " + seq + " " + topicIndex + " " + n + " " + intendedNanos);
-        }
-
-        @Override
-        public void overflow(long dropped, long firstSeq, long lastSeq) {
-            seen.add("overflow " + dropped + " " + firstSeq + " " + lastSeq);
-        }
-
-        @Override
-        public void published(long seq) {
-            seen.add("published " + seq);
-        }
-
-        @Override
-        public void error(String frame) {
-            seen.add("error");
-        }
-
-        @Override
-        public void reply(String frame) {
-            seen.add("reply " + frame);
-        }
-    };
+    private final RecordingInbound inbound = new RecordingInbound();
+    private final List<String> seen = inbound.seen;
 
     private void decode(String text) {
-        ByteBuf buf = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
-        try {
-            protocol.decode(buf, inbound);
-        } finally {
-            buf.release();
-        }
+        inbound.feed(protocol.decoder(), text);
     }
 
     @Test
@@ -73,7 +34,8 @@ class GatewayProtocolTest {
         decode("{\"type\":\"error\",\"timestamp\":\"x\",\"payload\":{\"code\":\"WS_RATE_LIMITED\"}}");
         decode("{\"type\":\"connected\",\"timestamp\":\"x\",\"payload\":{\"headSeq\":3}}");
         assertThat(seen).containsExactly("overflow 37 1101 1180", "subscribed 1050", "published 77",
-            "reply {\"type\":\"pong\"}", "error");
+            "reply {\"type\":\"pong\"}",
+            "error {\"type\":\"error\",\"timestamp\":\"x\",\"payload\":{\"code\":\"WS_RATE_LIMITED\"}}");
     }
 
     @Test
