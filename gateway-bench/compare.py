@@ -11,6 +11,8 @@ A variant is NAME=GATEWAY_FLAGS (flags for the gateway, split on spaces). Preset
   metrics  metrics.enabled=false (first, the baseline) against true
   auth     auth.mode=none (baseline) against api-key and jwt (HS256), every connection authenticated with a
            credential whose grant covers every topic (made here, in a temporary directory)
+  cost     everything off (baseline), then metrics alone, API keys alone, JWTs alone: issue 7's figure in one
+           session
 Each run is `scripts/bench SCENARIO ... --json FILE -- FLAGS`; the figures are those of the run's steady rows.
 """
 import argparse
@@ -45,7 +47,7 @@ def preset(name, work):
     """[(name, gateway flags, bench flags)]; the first is the baseline."""
     if name == "metrics":
         return [("metrics off", ["--metrics.enabled=false"], []), ("metrics on", ["--metrics.enabled=true"], [])]
-    if name == "auth":
+    if name in ("auth", "cost"):
         key = "egw_" + b64url(secrets.token_bytes(32))
         keys = os.path.join(work, "keys.json")
         with open(keys, "w") as f:
@@ -58,10 +60,16 @@ def preset(name, work):
             f.write(secret)
         token = hs256(secret, {"sub": "bench", "exp": int(time.time()) + 24 * 3600, "subscribe": ["*"],
                                "publish": ["*"], "admin": True})
-        return [("auth off", ["--auth.mode=none"], []),
+        auth = [("auth off", ["--auth.mode=none"], []),
                 ("api key", ["--auth.mode=api-key", f"--auth.api-keys-file={keys}"], [f"--token={key}"]),
                 ("jwt HS256", ["--auth.mode=jwt", f"--auth.jwt.secret-file={secret_file}"], [f"--token={token}"])]
-    raise SystemExit(f"unknown preset '{name}': known are metrics, auth")
+        if name == "auth":
+            return auth
+        # cost: everything off, then each of metrics, API keys and JWTs on alone.
+        off = ["--metrics.enabled=false"]
+        return [("all off", off + auth[0][1], []), ("metrics on", ["--metrics.enabled=true"] + auth[0][1], [])] + [
+            (n, off + g, b) for n, g, b in auth[1:]]
+    raise SystemExit(f"unknown preset '{name}': known are metrics, auth, cost")
 
 
 def steady(report):
