@@ -65,7 +65,14 @@ final class Failures {
 
     private static GatewayClientException handshake(WebSocketClientHandshakeException e, String target) {
         HttpResponse response = e.response();
-        int status = response == null ? GatewayClientException.NO_STATUS : response.status().code();
+        if (response == null) {
+            // Cut before any answer ("Connection prematurely closed BEFORE opening handshake is complete"): the
+            // gateway went away mid-upgrade, as it does when it is killed or restarted at that moment. A lost
+            // connection, which a reconnect fixes; as BAD_RESPONSE it ended a subscription for good after a restart.
+            return new GatewayClientException(ErrorCode.CONNECTION_CLOSED, "the connection to " + target
+                + " was lost during the WebSocket upgrade: " + message(e), e);
+        }
+        int status = response.status().code();
         String prefix = target + " refused the WebSocket upgrade with HTTP " + status;
         if (status == 401) {
             return new GatewayClientException(ErrorCode.UNAUTHORIZED.name(), prefix + ": credentials missing or wrong",
