@@ -16,7 +16,6 @@ Every consumer checks each seq once and in order: duplicates and gaps are report
 Everything is on 127.0.0.1, bounded in count and time, and every process it starts is stopped at the end.
 """
 import argparse
-import glob
 import http.client
 import json
 import os
@@ -113,8 +112,6 @@ def fill(port, events):
 
 
 LOGS = {"dir": tempfile.gettempdir(), "n": 0}
-# Logback for the Java consumer's log (the client logs through SLF4J and ships no binding): the gateway's copy.
-LOGBACK = sorted(glob.glob(os.path.join(ROOT, "gateway-server", "target", "lib", "logback-*.jar")))
 
 
 def consumer(kind, url, pattern, count, since):
@@ -122,9 +119,10 @@ def consumer(kind, url, pattern, count, since):
         "raw": ["node", os.path.join(HERE, "raw.mjs")],
         "js": ["node", os.path.join(HERE, "consume.mjs")],
         "python": ["/usr/bin/python3", os.path.join(HERE, "consume.py")],
-        "java": ["java", "-Xmx512m", "-Dreactor.netty.ioWorkerCount=2",
-                 "-Dlogback.configurationFile=" + os.path.join(HERE, "logback-consumer.xml"),
-                 "-cp", os.pathsep.join([os.environ["CLIENT_CLASSPATH"]] + LOGBACK), os.path.join(HERE, "Consume.java")],
+        # The client logs through Reactor's Loggers, whose console fallback writes INFO to stdout (read here as
+        # JSON lines); java.util.logging writes it to stderr, kept in the run's directory.
+        "java": ["java", "-Xmx512m", "-Dreactor.netty.ioWorkerCount=2", "-Dreactor.logging.fallback=JDK",
+                 "-cp", os.environ["CLIENT_CLASSPATH"], os.path.join(HERE, "Consume.java")],
     }
     LOGS["n"] += 1
     err = os.path.join(LOGS["dir"], f"{kind}-{LOGS['n']}.err")
