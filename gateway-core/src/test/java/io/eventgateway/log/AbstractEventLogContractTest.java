@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventgateway.event.Event;
 import io.eventgateway.event.EventCodec;
 import io.eventgateway.event.NewEvent;
+import io.eventgateway.testing.MutableClock;
 import io.eventgateway.topic.Topic;
 import io.eventgateway.topic.TopicPattern;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -569,43 +568,5 @@ public abstract class AbstractEventLogContractTest {
         assertThat(log.oldestSeq()).isEqualTo(second);
         assertThat(read(log, query(log.purgedThrough(), Long.MAX_VALUE, Long.MAX_VALUE)))
             .containsExactly(second, third);
-    }
-
-    /** A clock that stands still until a test advances it. */
-    protected static final class MutableClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        /**
-         * Creates a clock standing at {@code start}.
-         *
-         * @param start the first instant
-         */
-        public MutableClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        /**
-         * Moves the clock forward.
-         *
-         * @param duration how far
-         */
-        public void advance(Duration duration) {
-            now.updateAndGet(i -> i.plus(duration));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.eventgateway.server;
+package io.eventgateway.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that tests move forward by hand, so every timestamp the gateway stamps is known in advance. */
+/** A clock that stands still until a test moves it forward, so every timestamp stamped under it is known in advance. */
 public final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;
