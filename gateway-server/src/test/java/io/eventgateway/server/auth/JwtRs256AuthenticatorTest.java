@@ -1,31 +1,9 @@
 package io.eventgateway.server.auth;
 
-import java.util.List;
-
 /** RS256 with a JWKS file's key, through the contract. */
-class JwtRs256AuthenticatorTest extends AbstractAuthenticatorContractTest {
+class JwtRs256AuthenticatorTest extends AbstractJwksAuthenticatorTest {
 
-    private final JwtAuthenticator authenticator = JwtAuthenticator.of(null, TestTokens.jwks(JwtAuthenticatorTest.RSA),
-        "", "", JwtAuthenticatorTest.CLOCK);
-
-    @Override
-    protected Authenticator authenticator() {
-        return authenticator;
-    }
-
-    @Override
-    protected String aliceCredential() {
-        return TestTokens.sign(JwtAuthenticatorTest.RSA, JwtAuthenticatorTest.alice().build());
-    }
-
-    @Override
-    protected String adminCredential() {
-        return TestTokens.sign(JwtAuthenticatorTest.RSA, TestTokens.claims("ops",
-            JwtAuthenticatorTest.NOW.plusSeconds(60), List.of(), List.of()).claim("admin", true).build());
-    }
-
-    @Override
-    protected String foreignCredential() {
-        return TestTokens.sign(TestTokens.rsa("rsa-1"), JwtAuthenticatorTest.alice().build());
+    JwtRs256AuthenticatorTest() {
+        super(JwtAuthenticatorTest.RSA, TestTokens.rsa("rsa-1"));
     }
 }
