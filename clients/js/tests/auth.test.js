@@ -4,13 +4,11 @@
 // connection on auth_expiring, and after close 4003 it reconnects with a new token.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { GatewayClient, GatewayError } from '../event-gateway.js';
-import { startGateway, tempDir, removeDir, waitFor, nextEmitted } from './helpers.js';
+import { startGateway, tempDir, removeDir, waitFor, nextEmitted, runWithBuiltinWebSocket } from './helpers.js';
 
 const SECRET = 'js-client-test-secret-of-at-least-32-bytes';
 // auth_expiring comes this long before a token's exp: with tokens of a few seconds the tests stay short.
@@ -229,19 +227,7 @@ test('on the standard WebSocket (no HTTP status, as in browsers) a 401 is still 
       await client.close();
     }
     console.log(JSON.stringify({ implementation: globalThis.WebSocket.name, ...out }));`;
-  const child = spawn(process.execPath, ['--experimental-websocket', '--no-warnings', '--input-type=module', '-e', script,
-    gateway.wsUrl, jwt('alice', { ttlS: -10 }), jwt('alice')],
-  { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('.', import.meta.url)) });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { err += d; });
-  const code = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`timed out: ${out}${err}`)); }, 20000);
-    child.on('exit', (c) => { clearTimeout(timer); resolve(c); });
-  });
-  assert.equal(code, 0, err);
-  const r = JSON.parse(out);
+  const r = await runWithBuiltinWebSocket(script, [gateway.wsUrl, jwt('alice', { ttlS: -10 }), jwt('alice')], 20000);
   assert.equal(r.implementation, 'WebSocket');
   assert.equal(r.none.code, 'UNAUTHORIZED');
   assert.equal(r.none.credentials, 'missing');

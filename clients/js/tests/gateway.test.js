@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { GatewayClient, GatewayError, connect } from '../event-gateway.js';
-import { startGateway, tempDir, removeDir, waitFor, nextEmitted, restPublish } from './helpers.js';
+import { startGateway, tempDir, removeDir, waitFor, nextEmitted, restPublish, runWithBuiltinWebSocket } from './helpers.js';
 
 let gateway;
 let dir;
@@ -169,18 +169,7 @@ test('the module runs unchanged on the standard WebSocket (globalThis.WebSocket,
     const event = await seen;
     console.log(JSON.stringify({ seq, event, implementation: globalThis.WebSocket.name }));
     await client.close();`;
-  const child = spawn(process.execPath, ['--experimental-websocket', '--no-warnings', '--input-type=module', '-e', script, gateway.wsUrl],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('.', import.meta.url)) });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { err += d; });
-  const code = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`timed out: ${out}${err}`)); }, 15000);
-    child.on('exit', (c) => { clearTimeout(timer); resolve(c); });
-  });
-  assert.equal(code, 0, err);
-  const result = JSON.parse(out);
+  const result = await runWithBuiltinWebSocket(script, [gateway.wsUrl], 15000);
   assert.equal(result.implementation, 'WebSocket');
   assert.equal(result.event.seq, result.seq);
   assert.deepEqual(result.event.data, { from: 'standard WebSocket' });

@@ -9,6 +9,29 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..', '..');
 
 /**
+ * Runs an ES module `script` in a child Node with its built-in WebSocket (`--experimental-websocket`), from this
+ * folder, and answers the one JSON line it prints; fails with its stderr when it exits non-zero, and kills it after
+ * `timeoutMs`.
+ * @param {string} script the module's source
+ * @param {string[]} args its `process.argv` from index 1
+ * @returns {Promise<any>} the parsed output
+ */
+export async function runWithBuiltinWebSocket(script, args, timeoutMs) {
+  const child = spawn(process.execPath, ['--experimental-websocket', '--no-warnings', '--input-type=module', '-e', script,
+    ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: here });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { err += d; });
+  const code = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`timed out: ${out}${err}`)); }, timeoutMs);
+    child.on('exit', (c) => { clearTimeout(timer); resolve(c); });
+  });
+  if (code !== 0) throw new Error(`the script exited with ${code}: ${err}`);
+  return JSON.parse(out);
+}
+
+/**
  * Waits until `condition()` is truthy, checking every 5 ms; fails with `what` after `timeoutMs`.
  * @returns {Promise<any>} the truthy value
  */
