@@ -119,54 +119,37 @@ class WebSocketAnswersTest(GatewayTestCase):
         self.addCleanup(server.close)
         return server
 
-    def test_a_frame_that_is_not_json_is_a_protocol_error_and_the_client_reconnects(self):
+    def protocol_error(self, frames):
+        """Serves ``frames`` on every connection, subscribes, and answers the server and the PROTOCOL_ERROR the
+        client reported."""
         def script(sock):
-            sock.sendall(connected_frame() + ws_text(b"this is not json"))
+            sock.sendall(frames)
             drain(sock)
 
         server = self.fake(script)
         errs = Errors()
         c = self.client(server.url, fallback_to_polling=False, backoff_initial=0.05, backoff_max=0.1, on_error=errs)
         c.subscribe(["task:*"], Recorder(), wait=False)
-        e = errs.wait_code("PROTOCOL_ERROR")
+        return server, errs.wait_code("PROTOCOL_ERROR")
+
+    def test_a_frame_that_is_not_json_is_a_protocol_error_and_the_client_reconnects(self):
+        server, e = self.protocol_error(connected_frame() + ws_text(b"this is not json"))
         self.assertIn("not JSON", e.message)
         self.assertIn("this is not json", e.message)
         wait_until(lambda: server.connections >= 2, 5, "a reconnect")
 
     def test_the_first_frame_must_be_connected(self):
-        def script(sock):
-            sock.sendall(ws_text({"type": "event", "payload": {"seq": 1, "topic": "a:b", "eventType": "x"}}))
-            drain(sock)
-
-        server = self.fake(script)
-        errs = Errors()
-        c = self.client(server.url, fallback_to_polling=False, backoff_initial=0.05, backoff_max=0.1, on_error=errs)
-        c.subscribe(["task:*"], Recorder(), wait=False)
-        e = errs.wait_code("PROTOCOL_ERROR")
+        _, e = self.protocol_error(ws_text({"type": "event", "payload": {"seq": 1, "topic": "a:b", "eventType": "x"}}))
         self.assertIn("'event', not 'connected'", e.message)
 
     def test_an_event_without_a_seq(self):
-        def script(sock):
-            sock.sendall(connected_frame() + ws_text({"type": "event", "payload": {"topic": "a:b", "eventType": "x"}}))
-            drain(sock)
-
-        server = self.fake(script)
-        errs = Errors()
-        c = self.client(server.url, fallback_to_polling=False, backoff_initial=0.05, backoff_max=0.1, on_error=errs)
-        c.subscribe(["task:*"], Recorder(), wait=False)
-        e = errs.wait_code("PROTOCOL_ERROR")
+        _, e = self.protocol_error(connected_frame()
+                                   + ws_text({"type": "event", "payload": {"topic": "a:b", "eventType": "x"}}))
         self.assertIn("'seq'", e.message)
 
     def test_a_binary_frame(self):
-        def script(sock):
-            sock.sendall(connected_frame() + ws_frame(b"\x00\x01", opcode=2))
-            drain(sock)
-
-        server = self.fake(script)
-        errs = Errors()
-        c = self.client(server.url, fallback_to_polling=False, backoff_initial=0.05, on_error=errs)
-        c.subscribe(["task:*"], Recorder(), wait=False)
-        self.assertIn("non-text frame", errs.wait_code("PROTOCOL_ERROR").message)
+        _, e = self.protocol_error(connected_frame() + ws_frame(b"\x00\x01", opcode=2))
+        self.assertIn("non-text frame", e.message)
 
     def test_a_ping_is_answered_with_a_pong_carrying_its_id(self):
         answered = []
