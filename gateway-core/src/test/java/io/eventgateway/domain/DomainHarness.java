@@ -10,6 +10,7 @@ import io.eventgateway.log.EventLog;
 import io.eventgateway.log.StateChange;
 import io.eventgateway.log.StateStore;
 import io.eventgateway.r2dbc.sqlite.SqliteConnectionFactory;
+import io.eventgateway.testing.VirtualClock;
 import io.r2dbc.spi.ConnectionFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,11 +18,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -43,7 +41,7 @@ final class DomainHarness implements AutoCloseable {
 
     final Store store;
     final VirtualTimeScheduler time = VirtualTimeScheduler.create();
-    final Clock clock = new VirtualClock(time);
+    final Clock clock = new VirtualClock(EPOCH, time);
     private final @Nullable Path file;
     private final UnaryOperator<ConnectionFactory> factoryWrapper;
     private final List<Event> events = new ArrayList<>();
@@ -168,29 +166,5 @@ final class DomainHarness implements AutoCloseable {
         domain.dispose();
         log.disposeLater().block(TIMEOUT);
         time.dispose();
-    }
-
-    /** A clock that reads the virtual time of a scheduler, from {@link #EPOCH}. */
-    static final class VirtualClock extends Clock {
-        private final VirtualTimeScheduler time;
-
-        VirtualClock(VirtualTimeScheduler time) {
-            this.time = time;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return EPOCH.plusMillis(time.now(TimeUnit.MILLISECONDS));
-        }
     }
 }

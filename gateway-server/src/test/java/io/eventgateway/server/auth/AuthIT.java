@@ -15,6 +15,7 @@ import io.eventgateway.server.WsTestClient;
 import io.eventgateway.server.config.AuthConfig;
 import io.eventgateway.server.config.GatewayConfig;
 import io.eventgateway.server.config.WsConfig;
+import io.eventgateway.testing.VirtualClock;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;

@@ -1,4 +1,4 @@
-package io.eventgateway.server.auth;
+package io.eventgateway.testing;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
-/** A clock that reads a {@link VirtualTimeScheduler}: tokens' {@code exp} and the gateway's timers agree. */
+/** A clock that reads a {@link VirtualTimeScheduler}, so that timestamps, tokens' {@code exp} and timers agree. */
 public final class VirtualClock extends Clock {
 
     private final Instant base;
