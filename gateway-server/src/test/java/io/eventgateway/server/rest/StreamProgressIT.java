@@ -67,7 +67,7 @@ class StreamProgressIT extends GatewayTestSupport {
                 Map<String, JsonNode> lastProgress = new HashMap<>();
                 long seq = answer.get("seq").asLong();
                 if (seq > subscriberSeq) {
-                    for (JsonNode frame : subscriber.framesThroughEvent(seq)) {
+                    for (JsonNode frame : framesThroughEvent(subscriber, seq, step)) {
                         JsonNode payload = frame.get("payload");
                         subscriberSeq = payload.get("seq").asLong();
                         if (payload.get("eventType").asText().equals("stream.progress")) {
@@ -95,6 +95,16 @@ class StreamProgressIT extends GatewayTestSupport {
     }
 
     private long subscriberSeq;
+
+    /** The subscriber's frames through {@code seq}; on a timeout, fails with what the gateway says it holds. */
+    private List<JsonNode> framesThroughEvent(WsTestClient subscriber, long seq, int step) {
+        try {
+            return subscriber.framesThroughEvent(seq);
+        } catch (AssertionError e) {
+            throw new AssertionError("step " + step + ": no event " + seq + " (the last one received was "
+                + subscriberSeq + "); gateway status: " + http("GET", "/api/status", null, null).body(), e);
+        }
+    }
 
     private JsonNode request(String method, String path, String body, int status) {
         HttpAnswer answer = http(method, path, body == null ? null : "application/json", body);
