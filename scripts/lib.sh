@@ -26,8 +26,10 @@ build_modules() {
 
 # JVM flags for this machine: one event-loop thread per core (Reactor Netty's default is at least 4).
 gateway_jvm_flags() {
-  local cores; cores=$(nproc 2>/dev/null || echo 2)
-  echo "-Dreactor.netty.ioWorkerCount=$cores -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+  local cores gc="-XX:+UseG1GC"; cores=$(nproc 2>/dev/null || echo 2)
+  # G1 unless the options given (JAVA_OPTS, GATEWAY_JAVA_OPTS, ...) choose a collector: the JVM refuses two.
+  [[ " $* " =~ \ -XX:\+Use[A-Za-z]+GC\  ]] && gc=""
+  echo "-Dreactor.netty.ioWorkerCount=$cores $gc -XX:+ExitOnOutOfMemoryError"
 }
 
 # apt_install PACKAGE...: installs Debian packages (apt-get update only when the install fails; sudo only when not

@@ -196,6 +196,7 @@ final class Meter {
     /** Decides whether the generator, rather than the gateway, bounded this window. */
     static void judge(Report.Row row) {
         if (row.generatorBusiestLoopCpu >= BUSY_LOOP) {
+            row.generatorBusy = true;
             row.saturation.add(String.format(Locale.ROOT, "a load-generator event loop (%s) was busy %.0f%% of"
                 + " the window", row.generatorBusiestLoop, 100 * row.generatorBusiestLoopCpu));
         }
@@ -214,6 +215,7 @@ final class Meter {
                 + " (measured p99 %.1f ms)%s", row.publisherLagP99Ms, row.p99Ms, starved));
         }
         if (row.targetRate > 0 && row.publishedPerSecond < 0.9 * row.targetRate) {
+            row.generatorBusy = true;
             row.saturation.add(String.format(Locale.ROOT, "the publisher reached %,.0f of the %,.0f events/s asked",
                 row.publishedPerSecond, row.targetRate));
         }

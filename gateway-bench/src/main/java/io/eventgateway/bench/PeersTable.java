@@ -22,12 +22,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PeersTable {
 
+    /** The result a {@code fanout --rise} report gives its knee's rate under. */
+    static final String KNEE_RATE = "knee: highest rate within the p99 bound, events/s";
+
     private final Map<String, List<Run>> byServer = new LinkedHashMap<>();
 
-    /** One run's figures: its steady window, its CPU, its correctness. */
+    /** One run's figures: its steady window (a rise: its knee's step), its CPU, its correctness. */
     record Run(String file, double deliveries, double p50, double p99, double p999, double serverCpu,
                double generatorCpu, double otherCpu, String load, String verdict, long received, long unannounced,
-               long duplicates, long orderViolations, long connectionsLost, boolean saturated, boolean shared) {
+               long duplicates, long orderViolations, long connectionsLost, boolean saturated, boolean shared,
+               String rise) {
 
         /** Server CPU per delivery, in microseconds of one core. */
         double cpuMicrosPerDelivery() {
@@ -58,13 +62,20 @@ public final class PeersTable {
     void add(String file, JsonNode report) {
         String target = report.path("target").asText("?");
         String server = target.contains(" at ") ? target.substring(0, target.indexOf(" at ")) : target;
+        // A --rise run compares at the knee: the highest step within the p99 bound, not the step that passed it.
+        JsonNode knee = report.path("results").path(KNEE_RATE);
         JsonNode steady = null;
         for (JsonNode row : report.path("rows")) {
-            if (row.path("steady").asBoolean()) {
+            if (knee.isNumber() ? row.path("targetRate").asDouble() == knee.asDouble()
+                : row.path("steady").asBoolean()) {
                 steady = row;
             }
         }
         JsonNode s = steady != null ? steady : report.path("rows").path(report.path("rows").size() - 1);
+        String riseFlag = !report.path("results").has("stopped because") ? ""
+            : !knee.isNumber() ? "no knee: the first step passed the bound "
+            : report.path("results").path("stopped because").asText().startsWith("reached --rate-max")
+            ? "knee: never passed the bound up to --rate-max " : "knee ";
         JsonNode c = report.path("correctness");
         Run run = new Run(Path.of(file).getFileName().toString(), s.path("deliveriesPerSecond").asDouble(-1),
             s.path("p50Ms").asDouble(-1), s.path("p99Ms").asDouble(-1), s.path("p999Ms").asDouble(-1),
@@ -72,7 +83,7 @@ public final class PeersTable {
             report.path("machine").path("loadAverageAtStart").asText("?"), verdict(c), c.path("received").asLong(),
             c.path("unannounced").asLong(), c.path("duplicates").asLong(), c.path("orderViolations").asLong(),
             c.path("connectionsLost").asLong(), report.path("generatorSaturated").asBoolean(),
-            report.path("machineShared").asBoolean());
+            report.path("machineShared").asBoolean(), riseFlag);
         byServer.computeIfAbsent(server, k -> new ArrayList<>()).add(run);
     }
 
@@ -111,7 +122,7 @@ public final class PeersTable {
                 md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f |"
                         + " %.2f | %s | %s |%n", e.getKey(), r.file(), r.load(), r.deliveries(), r.p50(), r.p99(),
                     r.p999(), r.serverCpu(), r.generatorCpu(), r.otherCpu(), r.verdict(),
-                    (r.saturated() ? "generator saturated " : "") + (r.shared() ? "machine shared" : "")));
+                    r.rise() + (r.saturated() ? "generator saturated " : "") + (r.shared() ? "machine shared" : "")));
             }
         }
         return md.toString();

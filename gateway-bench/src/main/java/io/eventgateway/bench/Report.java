@@ -88,6 +88,11 @@ final class Report {
         int liveSubscribers;
         boolean settled = true;
         boolean generatorSaturated;
+        /**
+         * The generator itself could go no faster (a loop busy {@value Meter#BUSY_LOOP} of the window, or the
+         * publisher below its rate); false when only its lag counted it saturated (the cores were held by others).
+         */
+        boolean generatorBusy;
         List<String> saturation = new ArrayList<>();
 
         Row(String label) {

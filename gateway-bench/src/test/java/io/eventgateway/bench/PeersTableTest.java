@@ -33,4 +33,27 @@ class PeersTableTest {
             + " 2 duplicates");
         assertThat(md).contains("| gateway | gateway-2.json | 0.50 0.40 0.30 | 100,000 | 1.00 | 2.00 |");
     }
+
+    private static JsonNode rise(String server, String stopped, Double knee) throws Exception {
+        return Report.json().readTree("{\"target\":\"" + server + " at 127.0.0.1:1234\",\"rows\":["
+            + "{\"label\":\"100/s\",\"steady\":true,\"targetRate\":100,\"deliveriesPerSecond\":10000,\"p99Ms\":5},"
+            + "{\"label\":\"200/s\",\"steady\":true,\"targetRate\":200,\"deliveriesPerSecond\":20000,\"p99Ms\":9},"
+            + "{\"label\":\"300/s\",\"steady\":true,\"targetRate\":300,\"deliveriesPerSecond\":30000,\"p99Ms\":80}],"
+            + "\"results\":{\"stopped because\":\"" + stopped + "\""
+            + (knee == null ? "" : ",\"" + PeersTable.KNEE_RATE + "\":" + knee) + "},\"correctness\":{}}");
+    }
+
+    @Test
+    void aRisingRunIsComparedAtItsKneeNotAtTheStepThatPassedTheBound() throws Exception {
+        PeersTable table = new PeersTable();
+        table.add("gateway-1.json", rise("gateway", "p99 80 ms passed the 50 ms bound", 200.0));
+        table.add("nats-1.json", rise("nats", "reached --rate-max 300", 300.0));
+        table.add("node-ws-1.json", rise("node-ws", "p99 80 ms passed the 50 ms bound", null));
+        String md = table.markdown();
+        assertThat(md).contains("| gateway | 1 | 20,000 (1.00) |").contains("| nats | 1 | 30,000 (1.50) |");
+        assertThat(md).contains("| gateway | gateway-1.json | ? | 20,000 | -1.00 | 9.00 |")
+            .contains("| knee  |")
+            .contains("knee: never passed the bound up to --rate-max")
+            .contains("no knee: the first step passed the bound");
+    }
 }

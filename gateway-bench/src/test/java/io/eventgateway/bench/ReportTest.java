@@ -34,6 +34,7 @@ class ReportTest {
         r.generatorBusiestLoop = "bench-io-epoll-";
         Meter.judge(r);
         assertThat(r.generatorSaturated).isTrue();
+        assertThat(r.generatorBusy).as("busy: a rise stops here").isTrue();
         assertThat(r.saturation).hasSize(1).first().asString().contains("busy 95%");
     }
 
@@ -45,6 +46,7 @@ class ReportTest {
         Meter.judge(lagging);
         assertThat(lagging.generatorSaturated).isTrue();
         assertThat(lagging.saturation.get(0)).contains("other work held the cores");
+        assertThat(lagging.generatorBusy).as("lag alone: a rise goes on").isFalse();
 
         Report.Row fine = row("steady", 300, 5, 20);
         fine.generatorBusiestLoopCpu = 0.5;
@@ -60,6 +62,7 @@ class ReportTest {
         r.publishedPerSecond = 200;
         Meter.judge(r);
         assertThat(r.generatorSaturated).isTrue();
+        assertThat(r.generatorBusy).isTrue();
     }
 
     @Test
