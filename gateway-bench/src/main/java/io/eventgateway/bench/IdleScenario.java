@@ -48,6 +48,9 @@ final class IdleScenario {
             run.report.resources.liveSubscribers = run.generator.live();
             long gatewayConnections1 = probe.connections();
             run.report.resources.gatewayConnections = gatewayConnections1;
+            // The report's resource line shows the gateway with the connections open (finish(false) probes nothing).
+            run.report.resources.gatewayRssMb = rss1 < 0 ? -1 : rss1 / 1024.0;
+            run.report.resources.gatewayHeapAfterGcMb = heap1 < 0 ? -1 : heap1 / 1024.0;
             for (BenchClient c : clients) {
                 c.close();
             }
