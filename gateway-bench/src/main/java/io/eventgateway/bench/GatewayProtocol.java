@@ -22,7 +22,8 @@ final class GatewayProtocol implements Protocol, Protocol.Decoder {
     private static final byte[] PING = Scan.ascii("ping\"");
     private static final byte[] ERROR = Scan.ascii("error\"");
     private static final byte[] SEQ = Scan.ascii("\"seq\":");
-    private static final byte[] DATA = Scan.ascii("\"data\":");
+    /** Where an event's {@code data} starts; the NATS payload carries the same envelope. */
+    static final byte[] DATA = Scan.ascii("\"data\":");
     private static final byte[] T = Scan.ascii("\"t\":");
     private static final byte[] N = Scan.ascii("\"n\":");
     private static final byte[] K = Scan.ascii("\"k\":");
@@ -102,15 +103,7 @@ final class GatewayProtocol implements Protocol, Protocol.Decoder {
                 inbound.error("event frame without data in its first " + end + " bytes: " + text(frame));
                 return;
             }
-            int tAt = Scan.after(b, data, end, T);
-            int nAt = Scan.after(b, Math.max(tAt, data), end, N);
-            int kAt = Scan.after(b, Math.max(nAt, data), end, K);
-            long n = Scan.number(b, nAt, end);
-            if (n == Long.MIN_VALUE) {
-                // Not a bench event (someone else publishes on this gateway): not ours to count.
-                return;
-            }
-            inbound.event(seq, Scan.number(b, kAt, end), n, Scan.number(b, tAt, end));
+            benchEvent(b, data, end, seq, inbound);
         } else if (Scan.startsWith(b, TYPE_AT, end, PUBLISHED)) {
             inbound.published(Scan.numberAfter(b, TYPE_AT, end, SEQ));
         } else if (Scan.startsWith(b, TYPE_AT, end, PING)) {
@@ -127,5 +120,25 @@ final class GatewayProtocol implements Protocol, Protocol.Decoder {
 
     private static String text(ByteBuf frame) {
         return frame.toString(frame.readerIndex(), Math.min(400, frame.readableBytes()), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Hands a bench event's stamps ({@code t}, {@code n}, {@code k} of its data) to the inbound; an event without
+     * them was published by someone else and is not counted.
+     *
+     * @param b the frame's bytes
+     * @param data where its {@code data} object starts ({@link #DATA} found)
+     * @param end the end of what may be read
+     * @param seq the event's seq, -1 when the server has none
+     * @param inbound receives it
+     */
+    static void benchEvent(byte[] b, int data, int end, long seq, Inbound inbound) {
+        int tAt = Scan.after(b, data, end, T);
+        int nAt = Scan.after(b, Math.max(tAt, data), end, N);
+        int kAt = Scan.after(b, Math.max(nAt, data), end, K);
+        long n = Scan.number(b, nAt, end);
+        if (n != Long.MIN_VALUE) {
+            inbound.event(seq, Scan.number(b, kAt, end), n, Scan.number(b, tAt, end));
+        }
     }
 }

@@ -24,10 +24,6 @@ final class NatsDecoder implements Protocol.Decoder {
     private static final byte[] PING = Scan.ascii("PING");
     private static final byte[] PONG_OP = Scan.ascii("PONG");
     private static final byte[] ERR = Scan.ascii("-ERR");
-    private static final byte[] DATA = Scan.ascii("\"data\":");
-    private static final byte[] T = Scan.ascii("\"t\":");
-    private static final byte[] N = Scan.ascii("\"n\":");
-    private static final byte[] K = Scan.ascii("\"k\":");
 
     private byte[] carry = new byte[0];
     private int carried;
@@ -101,19 +97,10 @@ final class NatsDecoder implements Protocol.Decoder {
     }
 
     private static void event(byte[] b, int from, int end, Inbound inbound) {
-        int data = Scan.after(b, from, end, DATA);
-        if (data < 0) {
-            return;
+        int data = Scan.after(b, from, end, GatewayProtocol.DATA);
+        if (data >= 0) {
+            GatewayProtocol.benchEvent(b, data, end, -1, inbound);
         }
-        int tAt = Scan.after(b, data, end, T);
-        int nAt = Scan.after(b, Math.max(tAt, data), end, N);
-        int kAt = Scan.after(b, Math.max(nAt, data), end, K);
-        long n = Scan.number(b, nAt, end);
-        if (n == Long.MIN_VALUE) {
-            // Not a bench event: not ours to count.
-            return;
-        }
-        inbound.event(-1, Scan.number(b, kAt, end), n, Scan.number(b, tAt, end));
     }
 
     /** The index of the CR of the first CRLF in {@code b[from, end)}, or -1. */

@@ -19,7 +19,7 @@ import java.util.List;
  * a client too slow for its pending limits is disconnected as a "slow consumer". Frames are read by a
  * {@link NatsDecoder} per connection, since nats-server cuts its byte stream into WebSocket frames anywhere.
  */
-final class NatsProtocol implements Protocol {
+final class NatsProtocol implements Protocol.BareFanout {
 
     /** The subscription id: each bench connection subscribes exactly once. */
     static final String SID = "1";
@@ -61,21 +61,6 @@ final class NatsProtocol implements Protocol {
     @Override
     public String keepAlive() {
         return "PING\r\n";
-    }
-
-    @Override
-    public boolean announcesDrops() {
-        return false;
-    }
-
-    @Override
-    public boolean supportsSince() {
-        return false;
-    }
-
-    @Override
-    public boolean acknowledgesPublishes() {
-        return false;
     }
 
     /** {@code MSG subject 1 len\r\n}, the payload, {@code \r\n}; {@code len} counted as three digits. */

@@ -9,7 +9,7 @@ import java.util.List;
  * live subscription, and what was missed counts as lost, which it is), no {@code published} answer, and no
  * {@code overflow}: {@code ws} buffers without bound for a client that does not read.
  */
-final class NodeWsProtocol implements Protocol {
+final class NodeWsProtocol implements Protocol.BareFanout {
 
     private final GatewayProtocol frames = new GatewayProtocol();
 
@@ -42,21 +42,6 @@ final class NodeWsProtocol implements Protocol {
     @Override
     public String keepAlive() {
         return frames.keepAlive();
-    }
-
-    @Override
-    public boolean announcesDrops() {
-        return false;
-    }
-
-    @Override
-    public boolean supportsSince() {
-        return false;
-    }
-
-    @Override
-    public boolean acknowledgesPublishes() {
-        return false;
     }
 
     /** The same envelope as the gateway's {@code event} frame, so the same size. */

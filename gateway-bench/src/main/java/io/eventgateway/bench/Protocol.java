@@ -136,4 +136,25 @@ interface Protocol {
          */
         void decode(ByteBuf frame, Inbound inbound);
     }
+
+    /**
+     * A bare fan-out server, as the peers are: it keeps no events, so it cannot resume after a seq; it answers no
+     * publish and announces no drop.
+     */
+    interface BareFanout extends Protocol {
+        @Override
+        default boolean announcesDrops() {
+            return false;
+        }
+
+        @Override
+        default boolean supportsSince() {
+            return false;
+        }
+
+        @Override
+        default boolean acknowledgesPublishes() {
+            return false;
+        }
+    }
 }

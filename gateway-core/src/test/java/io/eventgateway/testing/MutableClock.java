@@ -1,14 +1,11 @@
 package io.eventgateway.testing;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that stands still until a test moves it forward, so every timestamp stamped under it is known in advance. */
-public final class MutableClock extends Clock {
+public final class MutableClock extends UtcTestClock {
 
     private final AtomicReference<Instant> now;
 
@@ -28,16 +25,6 @@ public final class MutableClock extends Clock {
      */
     public void advance(Duration duration) {
         now.updateAndGet(t -> t.plus(duration));
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
     }
 
     @Override

@@ -1,14 +1,11 @@
 package io.eventgateway.testing;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** A clock that reads a {@link VirtualTimeScheduler}, so that timestamps, tokens' {@code exp} and timers agree. */
-public final class VirtualClock extends Clock {
+public final class VirtualClock extends UtcTestClock {
 
     private final Instant base;
     private final VirtualTimeScheduler time;
@@ -22,16 +19,6 @@ public final class VirtualClock extends Clock {
     public VirtualClock(Instant base, VirtualTimeScheduler time) {
         this.base = base;
         this.time = time;
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
     }
 
     @Override
