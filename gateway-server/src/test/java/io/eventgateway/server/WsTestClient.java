@@ -39,6 +39,9 @@ public final class WsTestClient implements AutoCloseable {
     private final Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
     private final Sinks.One<WebSocketCloseStatus> closeStatus = Sinks.one();
     private final Disposable connection;
+    /** How the connection ended on this side: null while open, else the error or "completed". */
+    private volatile @Nullable String ended;
+    private volatile @Nullable WebSocketCloseStatus received;
 
     private WsTestClient(HttpClient client, String uri) {
         Sinks.One<Boolean> opened = Sinks.one();
@@ -48,13 +51,22 @@ public final class WsTestClient implements AutoCloseable {
             .uri(uri)
             .handle((in, out) -> {
                 opened.tryEmitValue(true);
-                in.receiveCloseStatus().subscribe(closeStatus::tryEmitValue);
+                in.receiveCloseStatus().subscribe(status -> {
+                    received = status;
+                    closeStatus.tryEmitValue(status);
+                });
                 Mono<Void> receive = in.receiveFrames().doOnNext(this::onFrame).then();
                 Mono<Void> send = out.sendObject(outbound.asFlux()).then();
                 return Mono.when(receive, send);
             })
             .doOnError(e -> opened.tryEmitError(e))
-            .subscribe(null, e -> closeStatus.tryEmitEmpty(), closeStatus::tryEmitEmpty);
+            .subscribe(null, e -> {
+                ended = e.toString();
+                closeStatus.tryEmitEmpty();
+            }, () -> {
+                ended = "completed";
+                closeStatus.tryEmitEmpty();
+            });
         Boolean ok = opened.asMono().block(FRAME_TIMEOUT);
         assertThat(ok).as("websocket opened").isTrue();
     }
@@ -279,6 +291,20 @@ public final class WsTestClient implements AutoCloseable {
      */
     public @Nullable WebSocketCloseStatus closeStatus() {
         return closeStatus.asMono().block(FRAME_TIMEOUT);
+    }
+
+    /**
+     * How the connection stands, for failure messages: open, or how it ended (the client-side error, and the close
+     * status the server sent, if any).
+     *
+     * @return e.g. {@code "open"} or {@code "ended (completed), close status 4001 ..."}
+     */
+    public String state() {
+        String how = ended;
+        if (how == null) {
+            return "open";
+        }
+        return "ended (" + how + "), close status " + received;
     }
 
     /**

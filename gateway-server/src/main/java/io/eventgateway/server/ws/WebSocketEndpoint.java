@@ -223,9 +223,10 @@ public final class WebSocketEndpoint {
         recorder.connectionClosed(code, byServer);
         if (LOG.isDebugEnabled()) {
             ConnectionStream stream = session.stream();
-            LOG.debug("connection {} closed: code {} by {} after {} ms, {} events delivered, {} dropped", session.id(),
+            Throwable failure = session.failure();
+            LOG.debug("connection {} closed: code {} by {} after {} ms, {} events delivered, {} dropped{}", session.id(),
                 code, byServer ? "server" : "client", timer.now(TimeUnit.MILLISECONDS) - openedAtMillis,
-                stream.delivered(), stream.dropped());
+                stream.delivered(), stream.dropped(), failure == null ? "" : ", on " + failure);
         }
     }
 

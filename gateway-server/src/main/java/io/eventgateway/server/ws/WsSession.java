@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,11 +33,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.Connection;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
@@ -57,6 +61,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * message brought a new token first, whose grant then replaces the old one.
  */
 final class WsSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WsSession.class);
 
     /** After this many rate-limited messages in a row the connection is closed 1008 (PROTOCOL.md section 6). */
     static final int RATE_LIMITED_IN_A_ROW_TO_CLOSE = 100;
@@ -94,6 +100,8 @@ final class WsSession {
     /** The code Netty closed with on a protocol violation (a frame over the size limit: 1009), else 0. */
     private volatile int protocolCloseCode;
     private volatile @Nullable Connection connection;
+    /** The failure that ended the connection (a reset socket, an unexpected error), else null. */
+    private volatile @Nullable Throwable failure;
 
     WsSession(String id, ConnectionStream stream, Hub hub, EventLog log, WsConfig config, ServerFrames frames,
               Scheduler timer, String remote, Grant grant, @Nullable Authenticator authenticator,
@@ -200,11 +208,32 @@ final class WsSession {
             }));
         Mono<Void> receive = in.receiveFrames().doOnNext(this::onFrame).then();
         return receive.or(send)
-            .onErrorResume(e -> Mono.empty())
+            .onErrorResume(e -> {
+                failure = e;
+                if (!isDisconnect(e)) {
+                    // Not the peer going away: a bug, which ends this connection only; say so.
+                    LOG.warn("connection {} failed: {}", id, e.toString(), e);
+                }
+                return Mono.empty();
+            })
             .doFinally(signal -> {
                 timers.dispose();
                 stream.cancel();
             });
+    }
+
+    /**
+     * The failure that ended the connection, for the debug log.
+     *
+     * @return it, or null when it ended with a close
+     */
+    @Nullable Throwable failure() {
+        return failure;
+    }
+
+    /** Whether a failure is only the socket going away under a write or read (reset, closed, aborted). */
+    private static boolean isDisconnect(Throwable e) {
+        return e instanceof IOException || e instanceof AbortedException || AbortedException.isConnectionReset(e);
     }
 
     /** Closes the connection with a code: the queued events are discarded, the close frame follows. */
