@@ -224,8 +224,8 @@ public final class WebSocketEndpoint {
         if (LOG.isDebugEnabled()) {
             ConnectionStream stream = session.stream();
             Throwable failure = session.failure();
-            LOG.debug("connection {} closed: code {} by {} after {} ms, {} events delivered, {} dropped{}", session.id(),
-                code, byServer ? "server" : "client", timer.now(TimeUnit.MILLISECONDS) - openedAtMillis,
+            LOG.debug("connection {} closed: code {} by {} after {} ms, {} events delivered, {} dropped{}",
+                session.id(), code, byServer ? "server" : "client", timer.now(TimeUnit.MILLISECONDS) - openedAtMillis,
                 stream.delivered(), stream.dropped(), failure == null ? "" : ", on " + failure);
         }
     }

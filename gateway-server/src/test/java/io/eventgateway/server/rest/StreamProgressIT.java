@@ -102,7 +102,8 @@ class StreamProgressIT extends GatewayTestSupport {
             return subscriber.framesThroughEvent(seq);
         } catch (AssertionError e) {
             throw new AssertionError("step " + step + ": no event " + seq + " (the last one received was "
-                + subscriberSeq + "); subscriber " + subscriber.state() + "; gateway status: " + http("GET", "/api/status", null, null).body(), e);
+                + subscriberSeq + "); subscriber " + subscriber.state() + "; gateway status: "
+                + http("GET", "/api/status", null, null).body(), e);
         }
     }
 
