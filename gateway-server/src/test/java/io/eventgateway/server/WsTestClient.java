@@ -216,7 +216,7 @@ public final class WsTestClient implements AutoCloseable {
      */
     public JsonNode next(Duration timeout) {
         JsonNode frame = poll(timeout);
-        assertThat(frame).as("a frame within " + timeout).isNotNull();
+        assertThat(frame).as(() -> "a frame within " + timeout + " (the connection is " + state() + ")").isNotNull();
         return frame;
     }
 
