@@ -2,6 +2,7 @@ package io.eventgateway.testing;
 
 import java.util.concurrent.ThreadPoolExecutor;
 import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
@@ -22,11 +23,22 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  *       every later caller waiting, so that executor never ran a delayed task again and every later test with a
  *       timeout on {@code Schedulers.parallel()} hung (ConnectionLimitsIT, RetentionIT).
  * </ul>
+ *
+ * <p>Every blocking call it does catch is also printed with its stack, before the error is thrown: the code under
+ * test may swallow the error (a connection that ends on it, a callback's error handler), and a test then fails
+ * later, as a frame that never came, far from the cause.
  */
 public final class LibraryLocksBlockHoundIntegration implements BlockHoundIntegration {
 
     @Override
     public void applyTo(BlockHound.Builder builder) {
+        builder.blockingMethodCallback(method -> {
+            BlockingOperationError error = new BlockingOperationError(method);
+            System.err.println("BlockHound: a blocking call on the non-blocking thread "
+                + Thread.currentThread().getName() + ": " + method);
+            error.printStackTrace();
+            throw error;
+        });
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator", "allocate");
         builder.allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache",
             "_createAndCacheValueDeserializer");
