@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -34,8 +34,13 @@ public final class WsTestClient implements AutoCloseable {
     /** How long a test waits for one frame before failing. */
     public static final Duration FRAME_TIMEOUT = Duration.ofSeconds(10);
 
-    private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
-    private final BlockingQueue<RawFrame> rawFrames = new LinkedBlockingQueue<>();
+    // Filled on the client's event loop, taken by the test thread. Not a LinkedBlockingQueue: its offer takes the
+    // lock the test thread holds while it wakes from poll, BlockHound caught that park on the event loop, and the
+    // error it threw ended the client's connection (1006) in the middle of a test, which then waited in vain for
+    // its next frame: the rare failures of StreamProgressIT, AuthIT and OverflowIT. A LinkedTransferQueue adds
+    // without a lock (a CAS, then an unpark of the waiting test thread).
+    private final BlockingQueue<JsonNode> frames = new LinkedTransferQueue<>();
+    private final BlockingQueue<RawFrame> rawFrames = new LinkedTransferQueue<>();
     private final Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
     private final Sinks.One<WebSocketCloseStatus> closeStatus = Sinks.one();
     private final Disposable connection;
