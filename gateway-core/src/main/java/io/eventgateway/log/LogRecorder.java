@@ -30,14 +30,4 @@ public interface LogRecorder {
      */
     default void commitFailed(int events) {
     }
-
-    /**
-     * A WAL checkpoint ran (on the log's checkpointer connection, not the writer).
-     *
-     * @param nanos how long it took, its fsyncs included
-     * @param walFrames the pages in the WAL when it ran
-     * @param copiedFrames the pages it copied into the database (fewer when a reader still needed some)
-     */
-    default void checkpointed(long nanos, long walFrames, long copiedFrames) {
-    }
 }

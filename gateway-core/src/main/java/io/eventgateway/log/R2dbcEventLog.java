@@ -45,12 +45,6 @@ import reactor.core.scheduler.Scheduler;
  * <p><b>Retention</b> runs on the same writer loop between batches, deleting at most
  * {@link #PURGE_CHUNK} rows per transaction, so publishes never wait for a long delete.
  *
- * <p><b>Checkpoints</b> run on a third connection of their own, once a second while commits happen, never on the
- * writer: at {@code synchronous=NORMAL} a WAL commit does not fsync, and the checkpoint that copies the WAL into the
- * database (and fsyncs both) is the only disk wait left. SQLite's automatic checkpoint would run it inside the
- * commit that crosses 1,000 WAL pages, holding up every publish queued behind that commit; measured before this
- * change: 60 of 24,224 commits took 10-50 ms (docs/BENCHMARKS.md, durable log latency).
- *
  * <p><b>Idempotency keys</b> are remembered in memory for {@code store.idempotency-window} and reloaded from the
  * table at start, so a retry after a restart is still recognised.
  */
@@ -63,8 +57,6 @@ final class R2dbcEventLog implements EventLog, StateStore {
     static final int MAX_BATCH_EVENTS = 2000;
     static final int PURGE_CHUNK = 10_000;
     static final int READ_PAGE = 512;
-    /** How often the checkpointer looks for committed WAL pages to copy into the database. */
-    static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
     /**
      * The newest events kept decoded in memory. Reconnecting clients ask for the tail of the log; serving it from
      * here shares one {@link Event} (and its encoded frame) across all of them instead of reading, parsing and
@@ -75,7 +67,6 @@ final class R2dbcEventLog implements EventLog, StateStore {
 
     private final Connection writer;
     private final Connection reader;
-    private final Connection checkpointer;
     private final Clock clock;
     private final long retentionEvents;
     private final Duration retentionAge;
@@ -95,10 +86,6 @@ final class R2dbcEventLog implements EventLog, StateStore {
     private final IdempotencyKeys idempotencyKeys;
     private final Sinks.Empty<Void> drained = Sinks.empty();
     private final Disposable retentionTimer;
-    private final Disposable checkpointTimer;
-    /** Set by every commit, cleared by the checkpoint that follows it. */
-    private final AtomicBoolean checkpointDue = new AtomicBoolean();
-    private final AtomicBoolean checkpointing = new AtomicBoolean();
     private volatile CommitListener listener = CommitListener.NONE;
     private volatile long head;
     private volatile long oldest;
@@ -106,13 +93,12 @@ final class R2dbcEventLog implements EventLog, StateStore {
     private volatile boolean closing;
     private volatile boolean purgeDue;
 
-    private R2dbcEventLog(Connection writer, Connection reader, Connection checkpointer, Clock clock,
-                          long retentionEvents, Duration retentionAge, Duration idempotencyWindow, Scheduler timer,
-                          long head, long oldest, long purgedThrough, LogRecorder recorder) {
+    private R2dbcEventLog(Connection writer, Connection reader, Clock clock, long retentionEvents,
+                          Duration retentionAge, Duration idempotencyWindow, Scheduler timer, long head,
+                          long oldest, long purgedThrough, LogRecorder recorder) {
         this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.writer = writer;
         this.reader = reader;
-        this.checkpointer = checkpointer;
         this.clock = clock;
         this.retentionEvents = retentionEvents;
         this.retentionAge = retentionAge;
@@ -127,13 +113,10 @@ final class R2dbcEventLog implements EventLog, StateStore {
                 purgeDue = true;
                 kick();
             });
-        this.checkpointTimer = Flux.interval(CHECKPOINT_INTERVAL, CHECKPOINT_INTERVAL, timer)
-            .subscribe(tick -> checkpoint());
     }
 
     /**
-     * Opens the log: three connections (writer, reader, checkpointer), the migrations, the head and the recent
-     * idempotency keys. The writer never checkpoints by itself ({@code wal_autocheckpoint = 0}).
+     * Opens the log: two connections, the migrations, the head and the recent idempotency keys.
      *
      * @see EventLog#r2dbc
      */
@@ -141,45 +124,13 @@ final class R2dbcEventLog implements EventLog, StateStore {
                                Duration idempotencyWindow, Scheduler timer, LogRecorder recorder) {
         return Mono.from(factory.create())
             .flatMap(writer -> migrate(writer)
-                .then(queryLong(writer, "PRAGMA wal_autocheckpoint = 0"))
                 .then(Mono.from(factory.create()))
-                .flatMap(reader -> Mono.from(factory.create())
-                    .flatMap(checkpointer -> loadState(writer).flatMap(state -> {
-                        R2dbcEventLog log = new R2dbcEventLog(writer, reader, checkpointer, clock, retentionEvents,
-                            retentionAge, idempotencyWindow, timer, state[0], state[1], state[2], recorder);
-                        return log.loadIdempotencyKeys().thenReturn((EventLog) log);
-                    }).onErrorResume(e -> Mono.from(checkpointer.close()).then(Mono.error(e))))
-                    .onErrorResume(e -> Mono.from(reader.close()).then(Mono.error(e))))
+                .flatMap(reader -> loadState(writer).flatMap(state -> {
+                    R2dbcEventLog log = new R2dbcEventLog(writer, reader, clock, retentionEvents, retentionAge,
+                        idempotencyWindow, timer, state[0], state[1], state[2], recorder);
+                    return log.loadIdempotencyKeys().thenReturn((EventLog) log);
+                }).onErrorResume(e -> Mono.from(reader.close()).then(Mono.error(e))))
                 .onErrorResume(e -> Mono.from(writer.close()).then(Mono.error(e))));
-    }
-
-    /**
-     * Copies the committed WAL pages into the database from the checkpointer's connection, if anything was
-     * committed since the last checkpoint and none is running. PASSIVE: it never waits for the writer or a reader,
-     * and the writer goes on appending to the WAL meanwhile; what it cannot copy yet, the next one will.
-     */
-    private void checkpoint() {
-        if (closing || !checkpointDue.get() || !checkpointing.compareAndSet(false, true)) {
-            return;
-        }
-        checkpointDue.set(false);
-        long started = System.nanoTime();
-        Flux.from(checkpointer.createStatement("PRAGMA wal_checkpoint(PASSIVE)").execute())
-            .flatMap(r -> r.map(row -> new long[] {number(row, 1), number(row, 2)}))
-            .next()
-            .subscribe(frames -> recorder.checkpointed(System.nanoTime() - started, frames[0], frames[1]),
-                error -> {
-                    LOG.warn("event log checkpoint failed (the WAL keeps the events; the next one retries): {}",
-                        error.toString());
-                    checkpointDue.set(true);
-                    checkpointing.set(false);
-                },
-                () -> checkpointing.set(false));
-    }
-
-    private static long number(Readable row, int index) {
-        Number n = row.get(index, Number.class);
-        return n == null ? 0L : n.longValue();
     }
 
     private static Mono<Void> migrate(Connection c) {
@@ -427,7 +378,6 @@ final class R2dbcEventLog implements EventLog, StateStore {
                     listener.onCommit(List.copyOf(committed));
                 }
                 recorder.committed(committed.size(), System.nanoTime() - started);
-                checkpointDue.set(true);
                 batch.forEach(Planned::succeed);
             })
             .onErrorResume(error -> {
@@ -502,7 +452,6 @@ final class R2dbcEventLog implements EventLog, StateStore {
                     .then(queryLong(writer, "SELECT COALESCE(MIN(seq), 0) FROM events"))
                     .doOnNext(min -> {
                         purgedThrough = end;
-                        checkpointDue.set(true);
                         oldest = min == 0 ? head + 1 : min;
                         if (end < target) {
                             purgeDue = true;
@@ -617,7 +566,6 @@ final class R2dbcEventLog implements EventLog, StateStore {
             if (!closing) {
                 closing = true;
                 retentionTimer.dispose();
-                checkpointTimer.dispose();
                 purgeDue = false;
                 if (!running.get() && queue.isEmpty()) {
                     drained.tryEmitEmpty();
@@ -629,10 +577,7 @@ final class R2dbcEventLog implements EventLog, StateStore {
                 .timeout(Duration.ofSeconds(30), timer)
                 .onErrorResume(e -> Mono.empty())
                 .then(Mono.from(writer.close()).onErrorResume(e -> Mono.empty()))
-                .then(Mono.from(reader.close()).onErrorResume(e -> Mono.empty()))
-                // Closed last, after a checkpoint it may be running: the last connection to close checkpoints
-                // whatever the WAL still holds.
-                .then(Mono.from(checkpointer.close()).onErrorResume(e -> Mono.empty()));
+                .then(Mono.from(reader.close()).onErrorResume(e -> Mono.empty()));
         });
     }
 

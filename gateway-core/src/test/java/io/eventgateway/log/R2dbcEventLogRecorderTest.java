@@ -7,8 +7,6 @@ import io.eventgateway.event.NewEvent;
 import io.eventgateway.r2dbc.sqlite.SqliteConnectionFactory;
 import io.eventgateway.topic.Topic;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,16 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
-/**
- * What the durable log tells its {@link LogRecorder}: one call per group commit, with its size and duration, and one
- * per WAL checkpoint, which only the log's checkpointer runs.
- */
+/** What the durable log tells its {@link LogRecorder}: one call per group commit, with its size and duration. */
 final class R2dbcEventLogRecorderTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -39,8 +31,6 @@ final class R2dbcEventLogRecorderTest {
 
     private final List<long[]> commits = new CopyOnWriteArrayList<>();
     private final List<Integer> failures = new CopyOnWriteArrayList<>();
-    private final List<long[]> checkpoints = new CopyOnWriteArrayList<>();
-    private final Sinks.Many<Long> checkpointed = Sinks.many().replay().all();
     private @Nullable EventLog log;
 
     @AfterEach
@@ -51,10 +41,6 @@ final class R2dbcEventLogRecorderTest {
     }
 
     private EventLog open() {
-        return open(Schedulers.parallel());
-    }
-
-    private EventLog open(Scheduler timer) {
         LogRecorder recorder = new LogRecorder() {
             @Override
             public void committed(int events, long nanos) {
@@ -65,15 +51,9 @@ final class R2dbcEventLogRecorderTest {
             public void commitFailed(int events) {
                 failures.add(events);
             }
-
-            @Override
-            public void checkpointed(long nanos, long walFrames, long copiedFrames) {
-                checkpoints.add(new long[] {nanos, walFrames, copiedFrames});
-                checkpointed.tryEmitNext(walFrames);
-            }
         };
         EventLog opened = EventLog.r2dbc(SqliteConnectionFactory.from("r2dbc:sqlite:" + tempDir.resolve("e.db")),
-            Clock.systemUTC(), 1_000_000, Duration.ofDays(7), Duration.ofMinutes(5), timer, recorder)
+            Clock.systemUTC(), 1_000_000, Duration.ofDays(7), Duration.ofMinutes(5), Schedulers.parallel(), recorder)
             .block(TIMEOUT);
         assertThat(opened).isNotNull();
         log = opened;
@@ -98,34 +78,6 @@ final class R2dbcEventLogRecorderTest {
         assertThat(commits).allMatch(c -> c[1] > 0, "a positive duration");
         assertThat(commits.size()).as("fewer commits than appends").isLessThanOrEqualTo(201);
         assertThat(failures).isEmpty();
-    }
-
-    /**
-     * The writer never checkpoints (SQLite's automatic checkpoint would, inside the commit that crosses 1,000 WAL
-     * pages): the WAL grows past that while nothing is checkpointed, until the checkpointer's timer copies it all,
-     * and the next commit starts the WAL over.
-     */
-    @Test
-    void onlyTheCheckpointerCheckpointsOnItsTimer() throws IOException {
-        VirtualTimeScheduler time = VirtualTimeScheduler.create();
-        EventLog log = open(time);
-        // One commit at a time, each writing a few pages: thousands of WAL frames.
-        Flux.range(0, 1500).concatMap(i -> log.append(List.of(event(i)))).blockLast(TIMEOUT);
-        Path wal = tempDir.resolve("e.db-wal");
-        assertThat(checkpoints).as("no checkpoint before the timer").isEmpty();
-        assertThat(Files.size(wal)).as("the WAL grew past SQLite's automatic checkpoint (1,000 pages)")
-            .isGreaterThan(2 * 1000 * 4096L);
-
-        time.advanceTimeBy(R2dbcEventLog.CHECKPOINT_INTERVAL);
-        long frames = checkpointed.asFlux().blockFirst(TIMEOUT);
-        assertThat(frames).isGreaterThan(2000);
-        assertThat(checkpoints.get(0)[2]).as("every frame copied: no reader held any back").isEqualTo(frames);
-
-        log.append(List.of(event(1500))).block(TIMEOUT);
-        time.advanceTimeBy(R2dbcEventLog.CHECKPOINT_INTERVAL);
-        long next = checkpointed.asFlux().skip(1).blockFirst(TIMEOUT);
-        assertThat(next).as("the commit after a full checkpoint starts the WAL over").isLessThan(10);
-        assertThat(checkpoints).hasSize(2);
     }
 
     @Test

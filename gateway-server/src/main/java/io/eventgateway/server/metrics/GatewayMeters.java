@@ -65,11 +65,6 @@ public enum GatewayMeters {
     /** Failed group commits. */
     STORE_APPEND_FAILURES("gateway.store.append.failures", Meter.Type.COUNTER, null, List.of(),
         "Durable log: group commits that failed and were rolled back.", ""),
-    /** WAL checkpoint duration. */
-    STORE_CHECKPOINT_DURATION("gateway.store.checkpoint.duration", Meter.Type.TIMER, "seconds", List.of(),
-        "Durable log: time of one WAL checkpoint (copying committed pages into the database, fsyncs included), run"
-            + " by the log's checkpointer connection about once a second while commits happen, never by the writer;"
-            + " histogram.", ""),
     /** The log's head. */
     LOG_HEAD_SEQ("gateway.log.head.seq", Meter.Type.GAUGE, null, List.of(),
         "The event log's head seq.", ""),

@@ -55,7 +55,6 @@ final class PrometheusGatewayMetrics implements GatewayMetrics, GatewayMetricsRe
     private final Counter overflowFrames;
     private final Timer writeLatency;
     private final Timer appendDuration;
-    private final Timer checkpointDuration;
     private final DistributionSummary appendBatchSize;
     private final Counter appendFailures;
     private final EntityCounters published = new EntityCounters(GatewayMeters.MAX_ENTITY_TAGS);
@@ -88,11 +87,6 @@ final class PrometheusGatewayMetrics implements GatewayMetrics, GatewayMetricsRe
             .description(GatewayMeters.STORE_APPEND_DURATION.description())
             .serviceLevelObjectives(millis(0.1), millis(0.25), millis(0.5), millis(1), millis(2.5), millis(5),
                 millis(10), millis(25), millis(50), millis(100), millis(250), millis(1000))
-            .register(registry);
-        checkpointDuration = Timer.builder(GatewayMeters.STORE_CHECKPOINT_DURATION.meterName())
-            .description(GatewayMeters.STORE_CHECKPOINT_DURATION.description())
-            .serviceLevelObjectives(millis(1), millis(2.5), millis(5), millis(10), millis(25), millis(50),
-                millis(100), millis(250), millis(1000), millis(5000))
             .register(registry);
         appendBatchSize = DistributionSummary.builder(GatewayMeters.STORE_APPEND_BATCH_SIZE.meterName())
             .description(GatewayMeters.STORE_APPEND_BATCH_SIZE.description())
@@ -180,11 +174,6 @@ final class PrometheusGatewayMetrics implements GatewayMetrics, GatewayMetricsRe
     public void committed(int events, long nanos) {
         appendDuration.record(nanos, TimeUnit.NANOSECONDS);
         appendBatchSize.record(events);
-    }
-
-    @Override
-    public void checkpointed(long nanos, long walFrames, long copiedFrames) {
-        checkpointDuration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

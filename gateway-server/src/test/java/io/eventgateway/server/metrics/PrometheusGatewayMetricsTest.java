@@ -138,7 +138,6 @@ class PrometheusGatewayMetricsTest {
         metrics.committed(5, 2_000_000);
         metrics.committed(500, 30_000_000);
         metrics.commitFailed(7);
-        metrics.checkpointed(4_000_000, 1200, 1200);
 
         PrometheusText text = scrape(EMPTY);
 
@@ -149,11 +148,6 @@ class PrometheusGatewayMetricsTest {
         assertThat(text.value("gateway_store_append_batch_size_sum", Map.of())).isEqualTo(505);
         assertThat(text.value("gateway_store_append_batch_size_bucket", Map.of("le", "10.0"))).isEqualTo(1);
         assertThat(text.value("gateway_store_append_duration_seconds_count", Map.of())).isEqualTo(2);
-        assertThat(text.value("gateway_store_checkpoint_duration_seconds_count", Map.of())).isEqualTo(1);
-        assertThat(text.value("gateway_store_checkpoint_duration_seconds_bucket", Map.of("le", "0.0025")))
-            .isEqualTo(0);
-        assertThat(text.value("gateway_store_checkpoint_duration_seconds_bucket", Map.of("le", "0.005")))
-            .isEqualTo(1);
         assertThat(text.value("gateway_store_append_failures_total", Map.of())).isEqualTo(1);
     }
 
