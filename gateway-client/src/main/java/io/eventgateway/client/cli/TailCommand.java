@@ -17,6 +17,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code events tail PATTERN... [--since N] [--events TYPE,...] [--count N]}: one JSON line per event on stdout.
@@ -75,14 +76,18 @@ final class TailCommand implements Callable<Integer> {
             if (count != null) {
                 flux = flux.take(count);
             }
-            for (Event event : flux.toIterable(256)) {
-                out.println(EventLines.line(event));
-                out.flush();
-                if (out.checkError()) {
-                    // The reader went away (tail ... | head -n 1): stop; disposing the client closes the socket.
-                    return 0;
-                }
-            }
+            // Printed on a thread that may block on stdout, handed over by publishOn's lock-free queue. Not
+            // toIterable: its hand-off takes a lock on the client's event loop, which BlockHound caught in EventsCliIT
+            // (the thread printing held it), and its error there ended the subscription.
+            flux.publishOn(Schedulers.boundedElastic(), 256)
+                .takeWhile(event -> {
+                    out.println(EventLines.line(event));
+                    out.flush();
+                    // false when the reader went away (tail ... | head -n 1): stop; disposing the client closes the
+                    // socket.
+                    return !out.checkError();
+                })
+                .blockLast();
             return 0;
         } finally {
             client.disposeLater().block(Duration.ofSeconds(5));
