@@ -122,6 +122,33 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
     }
 
     /**
+     * Records a live event this connection cannot be sent (it could not be encoded, see {@link Undeliverable}) as
+     * dropped, where it stands in the queue: it is announced by an {@code overflow} frame like an evicted event.
+     * Dispatcher thread only, with the same duplicate rule as {@link #offerLive}.
+     *
+     * @param seq the event's seq
+     */
+    void offerUndeliverable(long seq) {
+        if (seq <= lastLiveSeq) {
+            return;
+        }
+        lastLiveSeq = seq;
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            dropped++;
+            Object last = queue.peekLast();
+            if (last instanceof Gap) {
+                ((Gap) last).add(seq);
+            } else {
+                queue.addLast(new Gap(seq));
+            }
+        }
+        signal();
+    }
+
+    /**
      * Queues a control message (a reply, an error, a pong, a heartbeat ping) behind what is already queued.
      * Control messages are never dropped. Any thread.
      *

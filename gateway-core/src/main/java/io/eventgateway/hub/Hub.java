@@ -25,6 +25,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -45,6 +47,8 @@ import reactor.core.scheduler.Scheduler;
  * takes a lock shared across connections.
  */
 public final class Hub implements CommitListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
     private final EventLog log;
     private final int bufferSize;
@@ -185,7 +189,7 @@ public final class Hub implements CommitListener {
         for (int i = 0; i < batch.size(); i++) {
             Event event = batch.get(i);
             if (index.size() > 0) {
-                emitter.event = event;
+                emitter.start(event);
                 index.forEachMatch(event.topic(), emitter);
             }
             headSeq = event.seq();
@@ -391,7 +395,7 @@ public final class Hub implements CommitListener {
          * Best effort, not buffered: a buffered multicast sink conforms to its slowest subscriber and terminates
          * on overflow (research/performance.md section 3 item 1). Every subscriber here requests unbounded.
          */
-        final Sinks.Many<Event> sink = Sinks.many().multicast().directBestEffort();
+        final Sinks.Many<Object> sink = Sinks.many().multicast().directBestEffort();
         int subscribers;
 
         PatternSink(String pattern) {
@@ -399,16 +403,42 @@ public final class Hub implements CommitListener {
         }
     }
 
-    /** The per-event emission, one reusable instance so the dispatch loop allocates nothing per match. */
+    /**
+     * The per-event emission, one reusable instance so the dispatch loop allocates nothing per match. The event is
+     * encoded once, on the dispatcher, at its first match, before any connection can race to encode it. An event
+     * that cannot be encoded (a bug: its data holds something JSON cannot represent) must not end the dispatch
+     * task, which would lose the rest of the batch for everyone: it is logged, and its subscribers get an
+     * {@link Undeliverable} in its place, which their streams announce as a dropped event (PROTOCOL.md section 7
+     * point 3).
+     */
     private static final class EmitToSink implements Consumer<PatternSink> {
-        @Nullable Event event;
+        private @Nullable Event event;
+        private @Nullable Object item;
+
+        void start(Event next) {
+            event = next;
+            item = null;
+        }
 
         @Override
         public void accept(PatternSink target) {
-            Event e = Objects.requireNonNull(event);
-            // Encode once, on the dispatcher, before any connection can race to encode it.
-            e.frame();
-            target.sink.tryEmitNext(e);
+            Object emitted = item;
+            if (emitted == null) {
+                emitted = encoded(Objects.requireNonNull(event));
+                item = emitted;
+            }
+            target.sink.tryEmitNext(emitted);
+        }
+
+        private static Object encoded(Event e) {
+            try {
+                e.frame();
+                return e;
+            } catch (RuntimeException error) {
+                LOG.error("event {} ({} on {}) cannot be encoded; its subscribers are told it was dropped",
+                    e.seq(), e.eventType(), e.topic(), error);
+                return new Undeliverable(e.seq());
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ import reactor.core.CoreSubscriber;
  * skips it; bounding is the stream's job. Its selector is replaced in place when the client subscribes to the
  * same pattern again (PROTOCOL.md section 4: replace, never a second subscription).
  */
-final class PatternSubscription implements CoreSubscriber<Event> {
+final class PatternSubscription implements CoreSubscriber<Object> {
 
     final TopicPattern pattern;
     final String topicText;
@@ -42,9 +42,19 @@ final class PatternSubscription implements CoreSubscriber<Event> {
     }
 
     @Override
-    public void onNext(Event event) {
-        if (event.seq() > skipThrough && selector.test(event)) {
-            stream.offerLive(event);
+    public void onNext(Object item) {
+        if (item instanceof Event) {
+            Event event = (Event) item;
+            if (event.seq() > skipThrough && selector.test(event)) {
+                stream.offerLive(event);
+            }
+        } else {
+            // Its data cannot be read, so the selector cannot be applied: the drop is announced to every
+            // subscriber of the pattern, which at worst tells a client of a gap its filters would have hidden.
+            long seq = ((Undeliverable) item).seq();
+            if (seq > skipThrough) {
+                stream.offerUndeliverable(seq);
+            }
         }
     }
 

@@ -201,19 +201,27 @@ final class WsSession {
 
         // Outbound: the stream's items as frames, written by reactor-netty in batches with one flush per drain;
         // when the stream completes (a close was decided), the close frame follows the in-flight frames.
+        // A failure that is not the peer going away is a bug, which ends this connection only: it is logged and
+        // the connection closed 1011 (PROTOCOL.md section 6), handled here on each side, before receive.or(send)
+        // cancels the other one (reactor-netty answers a cancelled receive with a close frame without a code).
         Mono<Void> send = out.sendObject(stream.map(frames::toFrame)).then()
+            .onErrorResume(e -> !isDisconnect(e), e -> {
+                failed(e);
+                return Mono.empty();
+            })
             .then(Mono.defer(() -> {
                 CloseCode code = closing;
                 return code == null ? Mono.empty() : out.sendClose(code.code(), code.reason());
             }));
-        Mono<Void> receive = in.receiveFrames().doOnNext(this::onFrame).then();
+        Mono<Void> receive = in.receiveFrames().doOnNext(this::onFrame).then()
+            .onErrorResume(e -> !isDisconnect(e), e -> {
+                // The send above delivers what is in flight, then the close frame, and ends the connection.
+                failed(e);
+                return Mono.never();
+            });
         return receive.or(send)
             .onErrorResume(e -> {
                 failure = e;
-                if (!isDisconnect(e)) {
-                    // Not the peer going away: a bug, which ends this connection only; say so.
-                    LOG.warn("connection {} failed: {}", id, e.toString(), e);
-                }
                 return Mono.empty();
             })
             .doFinally(signal -> {
@@ -234,6 +242,13 @@ final class WsSession {
     /** Whether a failure is only the socket going away under a write or read (reset, closed, aborted). */
     private static boolean isDisconnect(Throwable e) {
         return e instanceof IOException || e instanceof AbortedException || AbortedException.isConnectionReset(e);
+    }
+
+    /** A failure that is not a disconnect: logged, and the connection closed 1011. */
+    private void failed(Throwable e) {
+        failure = e;
+        LOG.warn("connection {} failed: {}", id, e.toString(), e);
+        close(CloseCode.INTERNAL_ERROR);
     }
 
     /** Closes the connection with a code: the queued events are discarded, the close frame follows. */
