@@ -436,8 +436,13 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
                     }
                     emitted++;
                 }
-                if (emitted != 0 && r != Long.MAX_VALUE) {
-                    REQUESTED.addAndGet(this, -emitted);
+                if (emitted != 0) {
+                    if (r != Long.MAX_VALUE) {
+                        REQUESTED.addAndGet(this, -emitted);
+                    }
+                    if (a instanceof DrainListener) {
+                        ((DrainListener) a).drained();
+                    }
                 }
                 boolean finished;
                 synchronized (this) {
@@ -453,6 +458,15 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
                 return;
             }
         }
+    }
+
+    /**
+     * A subscriber that writes without flushing (a channel writer) is told when a drain pass has handed it what it
+     * could, so that it flushes once per pass instead of once per item.
+     */
+    public interface DrainListener {
+        /** Called on the draining thread after a pass that delivered at least one item. */
+        void drained();
     }
 
     /** Consecutive dropped live events, queued where they stood; polled as one {@link Overflow}. */

@@ -245,8 +245,9 @@ public final class RawSocket implements AutoCloseable {
      * @param fin the FIN bit
      * @param opcode the opcode
      * @param payload the payload
+     * @param rsv1 the RSV1 bit: set on the first frame of a message compressed with permessage-deflate (RFC 7692)
      */
-    public record Frame(boolean fin, int opcode, byte[] payload) {
+    public record Frame(boolean fin, int opcode, byte[] payload, boolean rsv1) {
         /**
          * The payload as UTF-8 text.
          *
@@ -296,7 +297,7 @@ public final class RawSocket implements AutoCloseable {
                     payload[i] ^= mask[i & 3];
                 }
             }
-            return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload);
+            return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload, (b0 & 0x40) != 0);
         } catch (EOFException e) {
             return null;
         } catch (IOException e) {

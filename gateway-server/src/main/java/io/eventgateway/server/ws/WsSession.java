@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -199,12 +200,13 @@ final class WsSession {
             stream.offerControl(new ServerMessages.AuthExpiring(expiresAt(current), refreshWindow.toMillis()));
         }
 
-        // Outbound: the stream's items as frames, written by reactor-netty in batches with one flush per drain;
+        // Outbound: the stream's items as frames, written to the channel as they are drained, one flush per drain;
         // when the stream completes (a close was decided), the close frame follows the in-flight frames.
         // A failure that is not the peer going away is a bug, which ends this connection only: it is logged and
         // the connection closed 1011 (PROTOCOL.md section 6), handled here on each side, before receive.or(send)
         // cancels the other one (reactor-netty answers a cancelled receive with a close frame without a code).
-        Mono<Void> send = out.sendObject(stream.map(frames::toFrame)).then()
+        Connection c = Objects.requireNonNull(connection, "connection");
+        Mono<Void> send = new ChannelWriter(c, frames, !config.compression()).write(stream)
             .onErrorResume(e -> !isDisconnect(e), e -> {
                 failed(e);
                 return Mono.empty();
@@ -239,9 +241,14 @@ final class WsSession {
         return failure;
     }
 
-    /** Whether a failure is only the socket going away under a write or read (reset, closed, aborted). */
+    /**
+     * Whether a failure is the client's, not the gateway's: the socket going away under a write or read (reset,
+     * closed, aborted), or a frame that broke RFC 6455 (too big, bad UTF-8, ...), which Netty's decoder has
+     * already answered with its own close code (1009, 1007, 1002).
+     */
     private static boolean isDisconnect(Throwable e) {
-        return e instanceof IOException || e instanceof AbortedException || AbortedException.isConnectionReset(e);
+        return e instanceof IOException || e instanceof AbortedException || AbortedException.isConnectionReset(e)
+            || e instanceof CorruptedWebSocketFrameException;
     }
 
     /** A failure that is not a disconnect: logged, and the connection closed 1011. */
