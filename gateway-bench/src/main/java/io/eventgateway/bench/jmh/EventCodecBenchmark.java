@@ -6,6 +6,7 @@ import io.eventgateway.event.Event;
 import io.eventgateway.event.EventCodec;
 import io.eventgateway.topic.Topic;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -30,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * is what the server does per connection with those shared bytes (wrap them in a {@link TextWebSocketFrame}
  * without a copy, as {@code ServerFrames.toFrame} does); {@link #perConnectionWire} adds Netty's WebSocket frame
  * encoder, which copies a payload of at most 1,024 B together with its header into a pooled buffer
- * (research/performance.md section 3 item 3).
+ * (research/performance.md section 3 item 3): the per-connection path until the server wrote frames itself.
+ * {@link #perConnectionSharedFrame} is the server's per-connection work now: a retained duplicate of the complete
+ * frame (header and payload in one direct buffer) that its event loop built once ({@code WireFrames}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +46,7 @@ public class EventCodecBenchmark {
     private Event event;
     private EncodedFrame frame;
     private EmbeddedChannel wire;
+    private ByteBuf shared;
 
     /** A bench event of about 300 B and an encoder channel. */
     @Setup
@@ -56,12 +60,18 @@ public class EventCodecBenchmark {
             "2026-01-08T12:34:56.789Z"), data);
         frame = EventCodec.encodeEventFrame(event);
         wire = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
+        wire.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.bytes())));
+        ByteBuf encoded = wire.readOutbound();
+        shared = PooledByteBufAllocator.DEFAULT.directBuffer(encoded.readableBytes());
+        shared.writeBytes(encoded);
+        encoded.release();
     }
 
     /** Closes the encoder channel. */
     @TearDown
     public void close() {
         wire.finishAndReleaseAll();
+        shared.release();
     }
 
     /** Encodes the complete event frame (JSON, once per event). */
@@ -84,6 +94,15 @@ public class EventCodecBenchmark {
     public int perConnectionWire() {
         wire.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.bytes())));
         ByteBuf out = wire.readOutbound();
+        int size = out.readableBytes();
+        out.release();
+        return size;
+    }
+
+    /** Takes a reference to the loop's shared complete frame, as the socket would write it (per connection). */
+    @Benchmark
+    public int perConnectionSharedFrame() {
+        ByteBuf out = shared.retainedDuplicate();
         int size = out.readableBytes();
         out.release();
         return size;
