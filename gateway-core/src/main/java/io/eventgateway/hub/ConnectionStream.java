@@ -103,22 +103,7 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
      * @param event the event
      */
     void offerLive(Event event) {
-        long seq = event.seq();
-        if (seq <= lastLiveSeq) {
-            return;
-        }
-        lastLiveSeq = seq;
-        synchronized (this) {
-            if (cancelled) {
-                return;
-            }
-            if (bufferedEvents == bufferSize) {
-                evictOldestEvent();
-            }
-            queue.addLast(event);
-            bufferedEvents++;
-        }
-        signal();
+        offer(event.seq(), event);
     }
 
     /**
@@ -129,6 +114,11 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
      * @param seq the event's seq
      */
     void offerUndeliverable(long seq) {
+        offer(seq, null);
+    }
+
+    /** Queues a live event, or records it as dropped when it is null (undeliverable). Dispatcher thread only. */
+    private void offer(long seq, @Nullable Event event) {
         if (seq <= lastLiveSeq) {
             return;
         }
@@ -137,12 +127,20 @@ public final class ConnectionStream extends Flux<Object> implements Subscription
             if (cancelled) {
                 return;
             }
-            dropped++;
-            Object last = queue.peekLast();
-            if (last instanceof Gap) {
-                ((Gap) last).add(seq);
+            if (event == null) {
+                dropped++;
+                Object last = queue.peekLast();
+                if (last instanceof Gap) {
+                    ((Gap) last).add(seq);
+                } else {
+                    queue.addLast(new Gap(seq));
+                }
             } else {
-                queue.addLast(new Gap(seq));
+                if (bufferedEvents == bufferSize) {
+                    evictOldestEvent();
+                }
+                queue.addLast(event);
+                bufferedEvents++;
             }
         }
         signal();

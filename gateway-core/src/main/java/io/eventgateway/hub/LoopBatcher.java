@@ -19,8 +19,8 @@ import reactor.core.Exceptions;
  * (a task and often an eventfd wake-up, a syscall) per connection per event. Measured with 1 topic x 1,000
  * subscribers at 300 events/s, that capped the dispatcher at one core and 126k deliveries/s with multi-second
  * latency (docs/BENCHMARKS.md). With one task per loop per batch the dispatcher only enqueues, and each drain
- * runs on the loop, where reactor-netty writes directly and flushes once per drain; when the loop is busy,
- * events accumulate per connection and go out several frames per syscall (research/performance.md section 3
+ * runs on the loop, where the connection's writer writes directly and flushes once per drain; when the loop is
+ * busy, events accumulate per connection and go out several frames per syscall (research/performance.md section 3
  * item 5, section 2.2 "two regimes").
  *
  * <p>With a write delay ({@code ws.write-delay}) a batch starts that long after its first stream became dirty:
@@ -87,7 +87,7 @@ final class LoopBatcher implements Runnable {
             long committedAt = batchCommitNanos;
             if (committedAt != 0L) {
                 // One latency sample per loop batch: every frame of the batch has been handed to its socket
-                // (reactor-netty flushes once at the end of each connection's drain).
+                // (each connection's writer flushes once at the end of its drain).
                 batchCommitNanos = 0L;
                 recorder.written(System.nanoTime() - committedAt);
             }

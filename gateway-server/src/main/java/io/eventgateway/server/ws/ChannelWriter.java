@@ -5,6 +5,7 @@ import io.eventgateway.hub.ConnectionStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.VoidChannelPromise;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -38,6 +39,13 @@ final class ChannelWriter implements CoreSubscriber<Object>, ConnectionStream.Dr
     private final ServerFrames frames;
     private final boolean sharedEventFrames;
     private final Sinks.Empty<Void> done = Sinks.empty();
+    /**
+     * A void promise that does not report failures: a write fails only because the channel closed, which ends the
+     * connection through its inbound anyway. {@code channel.voidPromise()} would fire each failed write into the
+     * pipeline, where reactor-netty logs every one after the inbound ended (up to a full socket buffer of frames
+     * for a slow client that resets).
+     */
+    private final VoidChannelPromise noPromise;
 
     // Event-loop confined.
     private @Nullable Subscription upstream;
@@ -54,6 +62,7 @@ final class ChannelWriter implements CoreSubscriber<Object>, ConnectionStream.Dr
      */
     ChannelWriter(Connection connection, ServerFrames frames, boolean sharedEventFrames) {
         this.channel = connection.channel();
+        this.noPromise = new VoidChannelPromise(channel, false);
         this.frames = frames;
         this.sharedEventFrames = sharedEventFrames;
         connection.addHandlerLast("gateway-writability", new ChannelInboundHandlerAdapter() {
@@ -71,8 +80,9 @@ final class ChannelWriter implements CoreSubscriber<Object>, ConnectionStream.Dr
      * Subscribes this writer to a stream.
      *
      * @param stream the connection's stream
-     * @return completes when the stream completed and its last frame was flushed, fails when writing failed;
-     *     cancelling it cancels the stream
+     * @return completes when the stream completed and its last frame was flushed; fails when an item could not be
+     *     turned into a frame (a bug: the connection is then closed 1011); cancelling it cancels the stream. A write
+     *     that fails because the channel closed does not fail it: the connection's inbound ends it
      */
     Mono<Void> write(ConnectionStream stream) {
         return Mono.defer(() -> {
@@ -93,9 +103,15 @@ final class ChannelWriter implements CoreSubscriber<Object>, ConnectionStream.Dr
         if (terminated) {
             return;
         }
+        if (!channel.eventLoop().inEventLoop()) {
+            // Writes from two threads could reorder frames; the hub drains every connection on its own loop.
+            fail(new IllegalStateException("connection stream drained off its event loop, on "
+                + Thread.currentThread().getName()));
+            return;
+        }
         Object frame;
         try {
-            frame = sharedEventFrames && item instanceof Event
+            frame = sharedEventFrames && item instanceof Event && WireFrames.shares((Event) item)
                 ? WireFrames.current().frame((Event) item, channel.alloc())
                 : frames.toFrame(item);
         } catch (Throwable error) {
@@ -103,7 +119,7 @@ final class ChannelWriter implements CoreSubscriber<Object>, ConnectionStream.Dr
             fail(error);
             return;
         }
-        channel.write(frame, channel.voidPromise());
+        channel.write(frame, noPromise);
         if (--untilRequest == 0) {
             untilRequest = BATCH;
             Subscription s = upstream;

@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Confined to one thread (a {@link FastThreadLocal} per event loop); a small direct-mapped cache indexed by
  * {@code seq}: a slot is checked by identity, so a replayed copy of an event or a newer event in the same slot is a
- * miss, never a wrong frame. A slot's buffer is released when the slot is reused, so the cache holds at most
- * {@link #SLOTS} frames per loop. Only for connections without permessage-deflate: these frames bypass the
- * WebSocket encoder and its extensions.
+ * miss, never a wrong frame. A slot's buffer is released when the slot is reused or the thread ends, so the cache
+ * holds at most {@link #SLOTS} frames of at most {@link #MAX_SHARED_BYTES} per loop. Only for connections without
+ * permessage-deflate: these frames bypass the WebSocket encoder and its extensions.
  */
 final class WireFrames {
 
@@ -28,10 +28,23 @@ final class WireFrames {
     static final int SLOTS = 256;
     private static final int FIN_TEXT = 0x81;
 
+    /**
+     * The largest event frame shared this way (16 KiB): the cache then holds at most {@code SLOTS} x 16 KiB of
+     * direct memory per loop, however big events get; a larger event goes through the encoder, which writes a
+     * payload over 1 KiB without copying it (research/performance.md section 3 item 3).
+     */
+    static final int MAX_SHARED_BYTES = 16 * 1024;
+
     private static final FastThreadLocal<WireFrames> PER_THREAD = new FastThreadLocal<>() {
         @Override
         protected WireFrames initialValue() {
             return new WireFrames();
+        }
+
+        @Override
+        protected void onRemoval(WireFrames cache) {
+            // The loop thread is ending (Netty removes its FastThreadLocals): give the frames back.
+            cache.clear();
         }
     };
 
@@ -70,6 +83,24 @@ final class WireFrames {
             frame = built;
         }
         return frame.retainedDuplicate();
+    }
+
+    /** Releases every cached frame. */
+    void clear() {
+        for (int slot = 0; slot < SLOTS; slot++) {
+            release(slot);
+        }
+    }
+
+    /**
+     * Whether an event's frame may be shared: at most {@link #MAX_SHARED_BYTES}.
+     *
+     * @param event the event
+     * @return true when {@link #frame} may be used for it
+     * @throws RuntimeException when the event cannot be encoded
+     */
+    static boolean shares(Event event) {
+        return event.frame().length() <= MAX_SHARED_BYTES;
     }
 
     private void release(int slot) {

@@ -13,6 +13,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -93,5 +95,27 @@ class WireFramesTest {
         TextWebSocketFrame other = decode(d);
         assertThat(other.text()).isEqualTo(sameSlot.frame().toString());
         other.release();
+    }
+
+    @Test
+    void aLoopThreadThatEndsReleasesItsCachedFrames() throws InterruptedException {
+        ByteBuf[] written = new ByteBuf[1];
+        Thread loop = new FastThreadLocalThread(() -> {
+            written[0] = WireFrames.current().frame(event(3, 10), ALLOC);
+            // What Netty does when an event loop thread ends.
+            FastThreadLocal.removeAll();
+        });
+        loop.start();
+        loop.join();
+        assertThat(written[0].refCnt()).as("only the write's own reference is left").isEqualTo(1);
+        written[0].release();
+        assertThat(written[0].refCnt()).isZero();
+    }
+
+    @Test
+    void onlyFramesUpTo16KibAreShared() {
+        assertThat(WireFrames.shares(event(1, 100))).isTrue();
+        assertThat(WireFrames.shares(event(2, WireFrames.MAX_SHARED_BYTES - 200))).isTrue();
+        assertThat(WireFrames.shares(event(3, WireFrames.MAX_SHARED_BYTES))).isFalse();
     }
 }
