@@ -48,6 +48,8 @@ final class ChannelWriter implements CoreSubscriber<Object>, ConnectionStream.Dr
     private final VoidChannelPromise noPromise;
 
     // Event-loop confined.
+    /** This loop's frame cache, looked up once (every write happens on the loop). */
+    private @Nullable WireFrames wireFrames;
     private @Nullable Subscription upstream;
     private int untilRequest;
     private boolean waitingForWritable;
@@ -109,11 +111,19 @@ final class ChannelWriter implements CoreSubscriber<Object>, ConnectionStream.Dr
                 + Thread.currentThread().getName()));
             return;
         }
-        Object frame;
+        Object frame = null;
         try {
-            frame = sharedEventFrames && item instanceof Event && WireFrames.shares((Event) item)
-                ? WireFrames.current().frame((Event) item, channel.alloc())
-                : frames.toFrame(item);
+            if (sharedEventFrames && item instanceof Event) {
+                WireFrames cache = wireFrames;
+                if (cache == null) {
+                    cache = WireFrames.current();
+                    wireFrames = cache;
+                }
+                frame = cache.frame((Event) item, channel.alloc());
+            }
+            if (frame == null) {
+                frame = frames.toFrame(item);
+            }
         } catch (Throwable error) {
             Exceptions.throwIfJvmFatal(error);
             fail(error);

@@ -64,18 +64,22 @@ final class WireFrames {
     }
 
     /**
-     * An event's complete text frame, to be written (and released by the write) once.
+     * An event's complete text frame, to be written (and released by the write) once; null when the frame is larger
+     * than {@link #MAX_SHARED_BYTES}, which the caller sends through the encoder instead.
      *
      * @param event the event
      * @param alloc the channel's allocator, for the frame's direct buffer on a miss
-     * @return a retained duplicate of the shared frame
+     * @return a retained duplicate of the shared frame, or null for a large event
      * @throws RuntimeException when the event cannot be encoded
      */
-    ByteBuf frame(Event event, ByteBufAllocator alloc) {
+    @Nullable ByteBuf frame(Event event, ByteBufAllocator alloc) {
         int slot = (int) (event.seq() & (SLOTS - 1));
         ByteBuf frame = frames[slot];
         if (events[slot] != event || frame == null) {
             byte[] payload = event.frame().bytes();
+            if (payload.length > MAX_SHARED_BYTES) {
+                return null;
+            }
             ByteBuf built = build(payload, alloc);
             release(slot);
             events[slot] = event;
@@ -90,17 +94,6 @@ final class WireFrames {
         for (int slot = 0; slot < SLOTS; slot++) {
             release(slot);
         }
-    }
-
-    /**
-     * Whether an event's frame may be shared: at most {@link #MAX_SHARED_BYTES}.
-     *
-     * @param event the event
-     * @return true when {@link #frame} may be used for it
-     * @throws RuntimeException when the event cannot be encoded
-     */
-    static boolean shares(Event event) {
-        return event.frame().length() <= MAX_SHARED_BYTES;
     }
 
     private void release(int slot) {

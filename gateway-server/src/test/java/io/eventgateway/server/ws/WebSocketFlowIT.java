@@ -52,6 +52,28 @@ class WebSocketFlowIT extends GatewayTestSupport {
     }
 
     @Test
+    void eventsSmallAndOverTheSharedFrameLimitArriveWholeAndInOrder() {
+        // Up to 16 KiB an event goes out as the loop's shared frame, above it through Netty's encoder (WireFrames).
+        start();
+        try (WsTestClient client = ws()) {
+            client.connected();
+            client.subscribe("{\"topics\":[\"task:*\"]}");
+            String big = "b".repeat(40_000);
+            long first = publish("task:T-1", "task.progress", "{\"pad\":\"small\"}");
+            long second = publish("task:T-1", "task.progress", "{\"pad\":\"" + big + "\"}");
+            long third = publish("task:T-1", "task.progress", "{\"pad\":\"small again\"}");
+            JsonNode a = client.expect("event");
+            JsonNode b = client.expect("event");
+            JsonNode c = client.expect("event");
+            assertThat(a.at("/payload/seq").asLong()).isEqualTo(first);
+            assertThat(b.at("/payload/seq").asLong()).isEqualTo(second);
+            assertThat(b.at("/payload/data/pad").asText()).isEqualTo(big);
+            assertThat(c.at("/payload/seq").asLong()).isEqualTo(third);
+            assertThat(c.at("/payload/data/pad").asText()).isEqualTo("small again");
+        }
+    }
+
+    @Test
     void publishOverWebSocketIsAcknowledgedWithItsSeqAndDelivered() {
         start();
         try (WsTestClient client = ws()) {
