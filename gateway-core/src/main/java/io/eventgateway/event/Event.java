@@ -20,7 +20,7 @@ public final class Event {
     private final Topic topic;
     private final String eventType;
     private final Instant timestamp;
-    private final ObjectNode data;
+    private final EventData data;
     private @Nullable EncodedFrame frame;
 
     /**
@@ -33,6 +33,19 @@ public final class Event {
      * @param data its payload, not modified afterwards
      */
     public Event(long seq, Topic topic, String eventType, Instant timestamp, ObjectNode data) {
+        this(seq, topic, eventType, timestamp, EventData.of(data));
+    }
+
+    /**
+     * Creates an event.
+     *
+     * @param seq its position in the log, at least 1
+     * @param topic its topic
+     * @param eventType its type
+     * @param timestamp when it was published
+     * @param data its payload, as text or as a tree
+     */
+    public Event(long seq, Topic topic, String eventType, Instant timestamp, EventData data) {
         this.seq = seq;
         this.topic = Objects.requireNonNull(topic, "topic");
         this.eventType = Objects.requireNonNull(eventType, "eventType");
@@ -77,11 +90,20 @@ public final class Event {
     }
 
     /**
-     * Its payload. Read only.
+     * Its payload as a tree, read from its text on first use ({@link EventData#tree()}). Read only.
      *
      * @return the JSON object
      */
     public ObjectNode data() {
+        return data.tree();
+    }
+
+    /**
+     * Its payload in the form it has: the text it was published or stored as, or a tree.
+     *
+     * @return the data
+     */
+    public EventData eventData() {
         return data;
     }
 

@@ -44,7 +44,7 @@ public final class EventCodec {
      * @return its frame
      */
     public static EncodedFrame encodeEventFrame(Event event) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(256 + event.data().size() * 32);
+        try (ByteArrayBuilder out = new ByteArrayBuilder(256 + event.eventData().sizeHint());
              JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("type", "event");
@@ -80,6 +80,6 @@ public final class EventCodec {
         g.writeStringField("topic", event.topic().value());
         g.writeStringField("eventType", event.eventType());
         g.writeFieldName("data");
-        JSON.writeTree(g, event.data());
+        event.eventData().writeTo(g);
     }
 }

@@ -1,18 +1,23 @@
 package io.eventgateway.event;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventgateway.error.ErrorCode;
 import io.eventgateway.error.GatewayException;
 import io.eventgateway.topic.Topic;
 import io.eventgateway.topic.TopicPattern;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a published event from JSON ({@code {topic, eventType, data, idempotencyKey?}}), as both
  * {@code POST /api/events} and the WebSocket {@code publish} message carry it, with one set of rules and
- * error messages for both.
+ * error messages for both: from a tree ({@link #fromJson}) or straight from a parser over the request's bytes
+ * ({@link #read}), which keeps {@code data} as the request's text instead of building a tree of it.
  */
 public final class NewEvents {
 
@@ -20,6 +25,11 @@ public final class NewEvents {
     public static final int MAX_EVENT_TYPE_LENGTH = 128;
     /** The longest {@code idempotencyKey} accepted. */
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+
+    /** A field's value that is JSON {@code null}. */
+    private static final Object NULL = new Object();
+    /** A field's value of a kind the field does not take (a number where a string belongs, ...). */
+    private static final Object OTHER = new Object();
 
     private NewEvents() {
     }
@@ -35,13 +45,89 @@ public final class NewEvents {
      */
     public static NewEvent fromJson(@Nullable JsonNode node, String where) {
         if (node == null || !node.isObject()) {
-            throw invalid(where + " must be an object {topic, eventType, data}");
+            throw notAnObject(where);
         }
-        JsonNode topicNode = node.get("topic");
-        if (topicNode == null || !topicNode.isTextual()) {
+        JsonNode data = node.get("data");
+        return build(where, value(node.get("topic")), value(node.get("eventType")),
+            data != null && data.isObject() ? EventData.of((ObjectNode) data) : value(data),
+            value(node.get("idempotencyKey")));
+    }
+
+    /**
+     * Validates and reads one event from a parser over {@code source}, with the same rules and messages as
+     * {@link #fromJson}. The value is read to its end before anything is validated, so the parser is always left
+     * on its last token: a caller can report the first invalid event of an array after making sure the rest of
+     * the body is valid JSON. {@code data} is kept as its text in {@code source}: no tree is built.
+     *
+     * @param p a parser over {@code source} (created on the whole array, so that its byte offsets index it),
+     *     positioned on the value's first token
+     * @param source the bytes the parser reads: UTF-8, checked as such by the caller (the parser does not check
+     *     every byte, and {@code data}'s text is decoded from them as they are)
+     * @param where how to name the object in messages
+     * @return the event
+     * @throws IOException when the JSON is malformed
+     * @throws GatewayException as {@link #fromJson}
+     */
+    public static NewEvent read(JsonParser p, byte[] source, String where) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            throw notAnObject(where);
+        }
+        Object topic = null;
+        Object type = null;
+        Object data = null;
+        Object key = null;
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            JsonToken token = p.nextToken();
+            switch (name) {
+                case "topic" -> topic = scalar(p, token);
+                case "eventType" -> type = scalar(p, token);
+                case "idempotencyKey" -> key = scalar(p, token);
+                case "data" -> data = token == JsonToken.START_OBJECT ? text(p, source) : scalar(p, token);
+                default -> p.skipChildren();
+            }
+        }
+        return build(where, topic, type, data, key);
+    }
+
+    /** The object's text in {@code source}: from its '{' to just after its '}', checked by the parser on the way. */
+    private static EventData text(JsonParser p, byte[] source) throws IOException {
+        long start = p.currentTokenLocation().getByteOffset();
+        p.skipChildren();
+        long end = p.currentLocation().getByteOffset();
+        return EventData.ofJson(new String(source, (int) start, (int) (end - start), StandardCharsets.UTF_8));
+    }
+
+    private static Object scalar(JsonParser p, JsonToken token) throws IOException {
+        if (token == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        if (token == JsonToken.VALUE_NULL) {
+            return NULL;
+        }
+        p.skipChildren();
+        return OTHER;
+    }
+
+    private static @Nullable Object value(@Nullable JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isNull()) {
+            return NULL;
+        }
+        return node.isTextual() ? node.textValue() : OTHER;
+    }
+
+    /**
+     * The rules, on each field's value: absent ({@code null}), {@link #NULL}, a {@code String}, {@link #OTHER}, or
+     * for {@code data} an {@link EventData}.
+     */
+    private static NewEvent build(String where, @Nullable Object topicValue, @Nullable Object typeValue,
+            @Nullable Object dataValue, @Nullable Object keyValue) {
+        if (!(topicValue instanceof String topicText)) {
             throw invalid(where + ".topic is required and must be a string such as \"task:TASK-123\"");
         }
-        String topicText = topicNode.textValue();
         Topic topic = Topic.tryParse(topicText);
         if (topic == null) {
             String why = TopicPattern.tryParse(topicText) != null
@@ -50,32 +136,28 @@ public final class NewEvents {
             throw new GatewayException(ErrorCode.WS_INVALID_TOPIC,
                 "invalid topic '" + topicText + "' in " + where + ": " + why, Map.of("topic", topicText));
         }
-        JsonNode typeNode = node.get("eventType");
-        if (typeNode == null || !typeNode.isTextual() || typeNode.textValue().isEmpty()
-            || typeNode.textValue().length() > MAX_EVENT_TYPE_LENGTH || hasControlCharacter(typeNode.textValue())) {
+        if (!(typeValue instanceof String type) || type.isEmpty() || type.length() > MAX_EVENT_TYPE_LENGTH
+            || hasControlCharacter(type)) {
             throw invalid(where + ".eventType is required: a string of 1 to " + MAX_EVENT_TYPE_LENGTH
                 + " printable characters such as \"task.progress\"");
         }
-        JsonNode data = node.get("data");
-        ObjectNode dataObject;
-        if (data == null || data.isNull()) {
-            dataObject = EventCodec.JSON.createObjectNode();
-        } else if (data.isObject()) {
-            dataObject = (ObjectNode) data;
+        EventData data;
+        if (dataValue == null || dataValue == NULL) {
+            data = EventData.EMPTY;
+        } else if (dataValue instanceof EventData object) {
+            data = object;
         } else {
             throw invalid(where + ".data must be a JSON object");
         }
-        JsonNode keyNode = node.get("idempotencyKey");
         String key = null;
-        if (keyNode != null && !keyNode.isNull()) {
-            if (!keyNode.isTextual() || keyNode.textValue().isEmpty()
-                || keyNode.textValue().length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+        if (keyValue != null && keyValue != NULL) {
+            if (!(keyValue instanceof String text) || text.isEmpty() || text.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
                 throw invalid(where + ".idempotencyKey must be a string of 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH
                     + " characters");
             }
-            key = keyNode.textValue();
+            key = text;
         }
-        return new NewEvent(topic, typeNode.textValue(), dataObject, key);
+        return new NewEvent(topic, type, data, key);
     }
 
     private static boolean hasControlCharacter(String s) {
@@ -85,6 +167,10 @@ public final class NewEvents {
             }
         }
         return false;
+    }
+
+    private static GatewayException notAnObject(String where) {
+        return invalid(where + " must be an object {topic, eventType, data}");
     }
 
     private static GatewayException invalid(String message) {

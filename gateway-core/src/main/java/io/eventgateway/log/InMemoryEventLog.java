@@ -88,7 +88,7 @@ final class InMemoryEventLog implements EventLog {
                     result.add(original);
                     continue;
                 }
-                Event event = new Event(++seq, draft.topic(), draft.eventType(), now, draft.data());
+                Event event = new Event(++seq, draft.topic(), draft.eventType(), now, draft.eventData());
                 events.put(seq, event);
                 held++;
                 if (key != null) {

@@ -1,16 +1,14 @@
 package io.eventgateway.log;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventgateway.event.Event;
-import io.eventgateway.event.EventCodec;
+import io.eventgateway.event.EventData;
 import io.eventgateway.event.NewEvent;
 import io.eventgateway.topic.Topic;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Statement;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -214,11 +212,12 @@ final class R2dbcEventLog implements EventLog, StateStore {
                 sink.error(new IllegalStateException("the event log is closing"));
                 return;
             }
-            // Serialized here, on the publisher's thread: the writer thread is the one that cannot scale.
+            // Serialized here, on the publisher's thread: the writer thread is the one that cannot scale. A
+            // published event's data is already its text; only a tree built by the gateway is encoded.
             String[] data;
             try {
                 data = serialize(events);
-            } catch (JsonProcessingException e) {
+            } catch (UncheckedIOException e) {
                 sink.error(e);
                 return;
             }
@@ -241,10 +240,10 @@ final class R2dbcEventLog implements EventLog, StateStore {
         });
     }
 
-    private static String[] serialize(List<NewEvent> events) throws JsonProcessingException {
+    private static String[] serialize(List<NewEvent> events) {
         String[] data = new String[events.size()];
         for (int i = 0; i < data.length; i++) {
-            data[i] = EventCodec.JSON.writeValueAsString(events.get(i).data());
+            data[i] = events.get(i).eventData().json();
         }
         return data;
     }
@@ -331,7 +330,11 @@ final class R2dbcEventLog implements EventLog, StateStore {
                     planned.result.add(original);
                     continue;
                 }
-                Event event = new Event(++seq, draft.topic(), draft.eventType(), now, draft.data());
+                // The event holds its data as the text stored in the row, not the publisher's tree (a WebSocket
+                // publish, a domain event): the decoded tail keeps the newest events for replays, and a tree
+                // there was about 1.2 KB per event that every young collection copied (docs/BENCHMARKS.md).
+                Event event = new Event(++seq, draft.topic(), draft.eventType(), now,
+                    EventData.ofJson(planned.data[i]));
                 if (!committed.isEmpty()) {
                     insert.add();
                 }
@@ -410,7 +413,7 @@ final class R2dbcEventLog implements EventLog, StateStore {
         }
         try {
             return new Planned(plan, plan.events(), serialize(plan.events()), pending.sink);
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (RuntimeException e) {
             plan.undo().run();
             pending.sink.error(e);
             return null;
@@ -516,13 +519,9 @@ final class R2dbcEventLog implements EventLog, StateStore {
         String type = Objects.requireNonNull(row.get(2, String.class), "event_type");
         long ts = Objects.requireNonNull(row.get(3, Long.class), "ts");
         String data = Objects.requireNonNull(row.get(4, String.class), "data");
-        JsonNode tree;
-        try {
-            tree = EventCodec.JSON.readTree(data);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("event " + seq + " has unreadable data: " + e.getOriginalMessage(), e);
-        }
-        return new Event(seq, Topic.parse(topic), type, Instant.ofEpochMilli(ts), (ObjectNode) tree);
+        // Kept as the text it was stored as (always a JSON object, checked when it was published): a replay writes
+        // it into frames as it is, and only a subscription with filters reads it into a tree.
+        return new Event(seq, Topic.parse(topic), type, Instant.ofEpochMilli(ts), EventData.ofJson(data));
     }
 
     @Override

@@ -3,12 +3,16 @@ package io.eventgateway.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventgateway.error.ErrorCode;
 import io.eventgateway.error.GatewayException;
 import io.eventgateway.topic.Topic;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -178,5 +182,68 @@ final class NewEventsTest {
             node.set("idempotencyKey", json(key));
         }
         assertInvalid(node, ErrorCode.WS_INVALID_MESSAGE, "payload.idempotencyKey must be a string of 1 to 128");
+    }
+
+    // ----- read: the same rules straight from a parser, data kept as its text -----
+
+    private static NewEvent read(String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try (JsonParser p = EventCodec.JSON.getFactory().createParser(bytes)) {
+            p.nextToken();
+            NewEvent event = NewEvents.read(p, bytes, "payload");
+            assertThat(p.currentToken()).as("left on the object's last token").isEqualTo(JsonToken.END_OBJECT);
+            assertThat(p.nextToken()).isNull();
+            return event;
+        }
+    }
+
+    @Test
+    void readKeepsDataAsItsTextInTheBody() throws IOException {
+        String data = "{ \"pct\" : 50, \"s\": \"}{\\\"\u20ac\ud83d\ude00\", \"n\": {\"a\": [ ]} }";
+        NewEvent event = read("{\"topic\":\"bot:BOT-002\", \"data\": " + data
+            + " , \"eventType\":\"task.progress\",\"idempotencyKey\":\"k-1\"}");
+
+        assertThat(event.eventData().json()).isEqualTo(data);
+        assertThat(event.topic()).isEqualTo(Topic.parse("bot:BOT-002"));
+        assertThat(event.eventType()).isEqualTo("task.progress");
+        assertThat(event.idempotencyKey()).isEqualTo("k-1");
+        assertThat(event.data().get("s").textValue()).isEqualTo("}{\"\u20ac\ud83d\ude00");
+    }
+
+    @Test
+    void readAndFromJsonAgreeOnTheSameObject() throws IOException {
+        String text = "{\"topic\":\"bot:BOT-002\",\"eventType\":\"t\",\"extra\":[{\"data\":1}],"
+            + "\"data\":[1],\"data\":{\"x\":1.0}}";
+
+        NewEvent streamed = read(text);
+
+        assertThat(streamed).isEqualTo(NewEvents.fromJson(json(text), "payload"));
+        assertThat(streamed.eventData().json()).as("the last of duplicate keys, as a tree has it")
+            .isEqualTo("{\"x\":1.0}");
+        assertThat(read("{\"topic\":\"bot:BOT-002\",\"eventType\":\"t\",\"data\":null}").eventData())
+            .isSameAs(EventData.EMPTY);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[1]", "\"x\"", "7", "true"})
+    void readRefusesDataThatIsNotAnObjectAfterReadingItAll(String data) {
+        assertThatThrownBy(() -> read("{\"topic\":\"bot:BOT-002\",\"data\":" + data + ",\"eventType\":\"t\"}"))
+            .isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.WS_INVALID_MESSAGE);
+                assertThat(e.getMessage()).isEqualTo("payload.data must be a JSON object");
+            });
+    }
+
+    @Test
+    void readOfSomethingOtherThanAnObjectSkipsIt() throws IOException {
+        byte[] bytes = "[[1, {\"a\": 2}], 3]".getBytes(StandardCharsets.UTF_8);
+        try (JsonParser p = EventCodec.JSON.getFactory().createParser(bytes)) {
+            p.nextToken();
+            p.nextToken();
+            assertThatThrownBy(() -> NewEvents.read(p, bytes, "event [0]"))
+                .hasMessage("event [0] must be an object {topic, eventType, data}");
+            assertThat(p.nextToken()).isEqualTo(JsonToken.VALUE_NUMBER_INT);
+            assertThat(p.getIntValue()).isEqualTo(3);
+        }
     }
 }

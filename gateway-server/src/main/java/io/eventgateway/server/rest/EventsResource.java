@@ -1,9 +1,9 @@
 package io.eventgateway.server.rest;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import io.eventgateway.error.ErrorCode;
 import io.eventgateway.error.GatewayException;
 import io.eventgateway.event.Event;
@@ -20,6 +20,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +53,6 @@ final class EventsResource {
     /** Reads again at most this often when retention purges part of a history page while it is read. */
     private static final int PURGE_RETRIES = 3;
 
-    private static final ObjectReader READER =
-        EventCodec.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
     private final EventLog log;
 
     EventsResource(EventLog log) {
@@ -67,9 +67,9 @@ final class EventsResource {
                     + (contentType == null ? "none" : "'" + contentType + "'") + ")"));
         }
         return body(request).flatMap(bytes -> {
-            JsonNode root = parse(bytes);
-            boolean single = root.isObject();
-            List<NewEvent> events = events(root);
+            Body body = read(bytes);
+            boolean single = body.single();
+            List<NewEvent> events = body.events();
             // All or nothing, like the rest of the request: one topic outside the grant appends nothing.
             for (NewEvent event : events) {
                 grant.checkPublish(event.topic(), ErrorCode.FORBIDDEN);
@@ -99,44 +99,116 @@ final class EventsResource {
         return loop[0] == null ? Schedulers.immediate() : Schedulers.fromExecutor(loop[0]);
     }
 
-    /** The POST body as JSON, or BAD_REQUEST (package-private for EventsBodyFuzzTest, as is events). */
-    static JsonNode parse(byte[] bytes) {
-        try {
-            JsonNode root = READER.readTree(bytes);
-            if (root == null || root.isMissingNode()) {
+    /**
+     * A {@code POST /api/events} body: one event ({@code single}) or an array of them.
+     *
+     * @param single whether the body was one event object, answered with {@code seq} rather than {@code seqs}
+     * @param events the events, in the body's order
+     */
+    record Body(boolean single, List<NewEvent> events) {
+    }
+
+    /**
+     * Reads the POST body in one pass of a streaming parser: each event's {@code data} stays the text it has in
+     * the body and is neither read into a tree nor serialized again (package-private for EventsBodyFuzzTest).
+     * The answer is what reading the whole body into a tree first would give: a body that is not valid JSON is
+     * refused as such (BAD_REQUEST) even when an event before the fault is invalid; otherwise the first problem
+     * in the order the body's rules are checked (empty, not an event or array, empty array, too many events, the
+     * first invalid event).
+     */
+    static Body read(byte[] bytes) {
+        requireUtf8(bytes);
+        GatewayException invalid = null;
+        List<NewEvent> events = new ArrayList<>();
+        int count = 0;
+        boolean single;
+        boolean array;
+        try (JsonParser p = EventCodec.JSON.getFactory().createParser(bytes)) {
+            if (!(p instanceof UTF8StreamJsonParser)) {
+                // Jackson detected UTF-16 or UTF-32 from the first bytes; JSON on the wire is UTF-8 (RFC 8259), and
+                // the events' data is kept as slices of these bytes.
+                throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is not valid JSON: it must be UTF-8");
+            }
+            JsonToken root = p.nextToken();
+            if (root == null) {
                 throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is empty: send one event "
                     + "{\"topic\", \"eventType\", \"data\"} or an array of them");
             }
-            return root;
+            single = root == JsonToken.START_OBJECT;
+            array = root == JsonToken.START_ARRAY;
+            if (single) {
+                count = 1;
+                try {
+                    events.add(NewEvents.read(p, bytes, "the event"));
+                } catch (GatewayException e) {
+                    invalid = e;
+                }
+            } else if (array) {
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    if (t == null) {
+                        throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is not valid JSON: the array"
+                            + " is not closed");
+                    }
+                    if (count++ >= MAX_BATCH) {
+                        p.skipChildren(); // read on only to tell a malformed body from one that is too large
+                        continue;
+                    }
+                    try {
+                        NewEvent event = NewEvents.read(p, bytes, "event [" + (count - 1) + "]");
+                        if (invalid == null) {
+                            events.add(event);
+                        }
+                    } catch (GatewayException e) {
+                        invalid = invalid == null ? e : invalid;
+                    }
+                }
+            } else {
+                p.skipChildren();
+                invalid = new GatewayException(ErrorCode.BAD_REQUEST,
+                    "the body must be one event object or an array of 1 to " + MAX_BATCH + " events");
+            }
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is not valid JSON: a token ("
+                    + trailing + ") follows the value, at " + p.currentTokenLocation().offsetDescription());
+            }
         } catch (JacksonException e) {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is not valid JSON: "
                 + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new GatewayException(ErrorCode.BAD_REQUEST, "the body could not be read: " + e.getMessage());
+            // A first few bytes that look like no encoding Jackson knows (CharConversionException).
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is not valid JSON: " + e.getMessage());
         }
-    }
-
-    static List<NewEvent> events(JsonNode root) {
-        if (root.isObject()) {
-            return List.of(NewEvents.fromJson(root, "the event"));
-        }
-        if (!root.isArray()) {
-            throw new GatewayException(ErrorCode.BAD_REQUEST,
-                "the body must be one event object or an array of 1 to " + MAX_BATCH + " events");
-        }
-        if (root.isEmpty()) {
+        if (array && count == 0) {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "the array of events is empty");
         }
-        if (root.size() > MAX_BATCH) {
-            throw new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "the array has " + root.size()
-                + " events; at most " + MAX_BATCH + " may be published in one request",
-                Map.of("max", MAX_BATCH));
+        if (count > MAX_BATCH) {
+            throw new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "the array has " + count
+                + " events; at most " + MAX_BATCH + " may be published in one request", Map.of("max", MAX_BATCH));
         }
-        List<NewEvent> events = new ArrayList<>(root.size());
-        for (int i = 0; i < root.size(); i++) {
-            events.add(NewEvents.fromJson(root.get(i), "event [" + i + "]"));
+        if (invalid != null) {
+            throw invalid;
         }
-        return events;
+        return new Body(single, events);
+    }
+
+    /**
+     * Refuses a body that is not UTF-8. Jackson checks the text of string values but not every byte (it lets
+     * invalid sequences through in field names, and in what it skips), and the events' {@code data} is kept as
+     * slices of these bytes, decoded as they are: so the whole body is checked, once, before it is parsed.
+     */
+    private static void requireUtf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                try {
+                    StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+                } catch (CharacterCodingException e) {
+                    throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is not valid JSON: it is not valid"
+                        + " UTF-8 (" + e.getMessage() + ")");
+                }
+                return;
+            }
+        }
     }
 
     /** The request body, refused with 413 as soon as it is known to exceed {@link #MAX_BODY_BYTES}. */
