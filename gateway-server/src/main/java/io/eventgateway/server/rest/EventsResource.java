@@ -169,8 +169,8 @@ final class EventsResource {
             }
             JsonToken trailing = p.nextToken();
             if (trailing != null) {
-                throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is not valid JSON: a token ("
-                    + trailing + ") follows the value, at " + p.currentTokenLocation().offsetDescription());
+                throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is not valid JSON: more follows the"
+                    + " event or array (" + p.currentTokenLocation().offsetDescription() + ")");
             }
         } catch (JacksonException e) {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is not valid JSON: "

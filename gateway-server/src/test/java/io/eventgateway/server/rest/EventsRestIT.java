@@ -103,6 +103,31 @@ class EventsRestIT extends GatewayTestSupport {
     }
 
     @Test
+    void dataIsStoredAndDeliveredAsPublished() {
+        start();
+        WsTestClient subscriber = WsTestClient.connect(port());
+        subscriber.connected();
+        subscriber.subscribe("{\"topics\":[\"task:*\"]}");
+        String data = "{ \"price\" : 1.50, \"big\": 12345678901234567890123,\n \"s\": \"h\\u00e9 \\\"q\\\" }{\" }";
+
+        HttpAnswer posted = http("POST", "/api/events", JSON, "[{\"topic\":\"task:T-1\",\"eventType\":\"t.x\","
+            + "\"data\":" + data + "}]");
+
+        assertThat(posted.status()).as(posted.body()).isEqualTo(202);
+        // The history answers the data's text as it came, spacing and number spelling included (PROTOCOL.md 5).
+        HttpAnswer history = http("GET", "/api/events", null, null);
+        assertThat(history.body()).contains("\"data\":" + data + ",");
+        JsonNode stored = history.json().get("events").get(0).get("data");
+        JsonNode delivered = subscriber.expect("event").get("payload").get("data");
+        for (JsonNode d : List.of(stored, delivered)) {
+            assertThat(d.get("price").decimalValue()).isEqualByComparingTo("1.5");
+            assertThat(d.get("big").bigIntegerValue()).hasToString("12345678901234567890123");
+            assertThat(d.get("s").textValue()).isEqualTo("h\u00e9 \"q\" }{");
+        }
+        subscriber.close();
+    }
+
+    @Test
     void invalidTopicOrPatternAsTopicIsCodedInvalidTopic() {
         start();
         assertError(http("POST", "/api/events", JSON, "{\"topic\":\"Task:1\",\"eventType\":\"x\",\"data\":{}}"),
