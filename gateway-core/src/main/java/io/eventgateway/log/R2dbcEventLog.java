@@ -214,14 +214,13 @@ final class R2dbcEventLog implements EventLog, StateStore {
             }
             // Serialized here, on the publisher's thread: the writer thread is the one that cannot scale. A
             // published event's data is already its text; only a tree built by the gateway is encoded.
-            String[] data;
             try {
-                data = serialize(events);
+                encodeData(events);
             } catch (UncheckedIOException e) {
                 sink.error(e);
                 return;
             }
-            queue.offer(new Pending(null, events, data, (MonoSink<Object>) (MonoSink<?>) sink));
+            queue.offer(new Pending(null, events, (MonoSink<Object>) (MonoSink<?>) sink));
             kick();
         });
     }
@@ -235,17 +234,16 @@ final class R2dbcEventLog implements EventLog, StateStore {
                 sink.error(new IllegalStateException("the event log is closing"));
                 return;
             }
-            queue.offer(new Pending(change, List.of(), null, (MonoSink<Object>) (MonoSink<?>) sink));
+            queue.offer(new Pending(change, List.of(), (MonoSink<Object>) (MonoSink<?>) sink));
             kick();
         });
     }
 
-    private static String[] serialize(List<NewEvent> events) {
-        String[] data = new String[events.size()];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = events.get(i).eventData().json();
+    /** Makes each event's data text now (kept by its {@link EventData}), so the writer only binds it. */
+    private static void encodeData(List<NewEvent> events) {
+        for (NewEvent event : events) {
+            event.eventData().json();
         }
-        return data;
     }
 
     /** Starts the writer loop unless it runs; it keeps running while work is queued. */
@@ -333,13 +331,13 @@ final class R2dbcEventLog implements EventLog, StateStore {
                 // The event holds its data as the text stored in the row, not the publisher's tree (a WebSocket
                 // publish, a domain event): the decoded tail keeps the newest events for replays, and a tree
                 // there was about 1.2 KB per event that every young collection copied (docs/BENCHMARKS.md).
-                Event event = new Event(++seq, draft.topic(), draft.eventType(), now,
-                    EventData.ofJson(planned.data[i]));
+                String data = draft.eventData().json();
+                Event event = new Event(++seq, draft.topic(), draft.eventType(), now, EventData.ofJson(data));
                 if (!committed.isEmpty()) {
                     insert.add();
                 }
                 insert.bind(0, event.seq()).bind(1, event.topic().value()).bind(2, event.eventType())
-                    .bind(3, now.toEpochMilli()).bind(4, planned.data[i]);
+                    .bind(3, now.toEpochMilli()).bind(4, data);
                 if (key == null) {
                     insert.bindNull(5, String.class);
                 } else {
@@ -402,7 +400,7 @@ final class R2dbcEventLog implements EventLog, StateStore {
     /** Runs a change's plan (null when it refused, its sink already failed); an append needs no plan. */
     private static @Nullable Planned plan(Pending pending, Instant now) {
         if (pending.change == null) {
-            return new Planned(null, pending.events, Objects.requireNonNull(pending.data), pending.sink);
+            return new Planned(null, pending.events, pending.sink);
         }
         StateChange.Plan<?> plan;
         try {
@@ -412,7 +410,8 @@ final class R2dbcEventLog implements EventLog, StateStore {
             return null;
         }
         try {
-            return new Planned(plan, plan.events(), serialize(plan.events()), pending.sink);
+            encodeData(plan.events());
+            return new Planned(plan, plan.events(), pending.sink);
         } catch (RuntimeException e) {
             plan.undo().run();
             pending.sink.error(e);
@@ -585,23 +584,20 @@ final class R2dbcEventLog implements EventLog, StateStore {
         return closing;
     }
 
-    /** An append (change null, data serialized) or a state change (planned on the writer) waiting to commit. */
-    private record Pending(@Nullable StateChange<?> change, List<NewEvent> events, String @Nullable [] data,
-                           MonoSink<Object> sink) {
+    /** An append (change null, its data already text) or a state change (planned on the writer) waiting to commit. */
+    private record Pending(@Nullable StateChange<?> change, List<NewEvent> events, MonoSink<Object> sink) {
     }
 
     /** A queued item of the batch being committed, with its stored events as they are assigned. */
     private static final class Planned {
         final StateChange.@Nullable Plan<?> plan;
         final List<NewEvent> events;
-        final String[] data;
         final MonoSink<Object> sink;
         final List<Event> result;
 
-        Planned(StateChange.@Nullable Plan<?> plan, List<NewEvent> events, String[] data, MonoSink<Object> sink) {
+        Planned(StateChange.@Nullable Plan<?> plan, List<NewEvent> events, MonoSink<Object> sink) {
             this.plan = plan;
             this.events = events;
-            this.data = data;
             this.sink = sink;
             this.result = new ArrayList<>(events.size());
         }
