@@ -98,6 +98,17 @@ public final class WsTestClient implements AutoCloseable {
     }
 
     /**
+     * Connects to another path than {@code /ws}, e.g. with a query.
+     *
+     * @param port the gateway's port
+     * @param path the request's path and query, e.g. {@code /ws?batch=true}
+     * @return the connected client
+     */
+    public static WsTestClient connect(int port, String path) {
+        return new WsTestClient(client(port), path);
+    }
+
+    /**
      * A Reactor Netty client on a fresh connection per request (never the shared pool: see
      * research/performance.md, pitfalls).
      *

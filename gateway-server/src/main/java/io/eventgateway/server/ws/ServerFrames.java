@@ -18,7 +18,9 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -31,8 +33,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class ServerFrames {
 
+    /** Closes a {@code batch} frame after its last message. */
+    static final byte[] BATCH_END = {']', '}', '}'};
+
     private final Clock clock;
     private final GatewayMetricsRecorder recorder;
+    /** Shared by the event loops: a loop that finds another millisecond's makes and publishes its own. */
+    private volatile @Nullable BatchStart lastBatchStart;
 
     ServerFrames(Clock clock, GatewayMetricsRecorder recorder) {
         this.clock = clock;
@@ -51,6 +58,42 @@ final class ServerFrames {
             return (WebSocketFrame) item;
         }
         return new TextWebSocketFrame(Unpooled.wrappedBuffer(encode(item)));
+    }
+
+    /**
+     * A message's JSON, as it would be sent in a frame of its own: an event's shared bytes (not copied), any other
+     * item encoded (and counted, when it is an {@code error} or {@code overflow}).
+     *
+     * @param item a stream item that is not a frame
+     * @return its JSON text in UTF-8
+     * @throws RuntimeException when an event cannot be encoded
+     */
+    byte[] json(Object item) {
+        return item instanceof Event ? ((Event) item).frame().bytes() : encode(item);
+    }
+
+    /**
+     * The start of a {@code batch} frame, up to its first message: the envelope with this moment's timestamp and
+     * the opening of {@code payload.messages}; {@link #BATCH_END} closes it.
+     *
+     * @return the bytes, in UTF-8
+     */
+    byte[] batchStart() {
+        long now = clock.millis();
+        BatchStart last = lastBatchStart;
+        if (last != null && last.millis() == now) {
+            return last.bytes();
+        }
+        // Formatting the timestamp was a tenth of the event loops' time at 1 topic x 1,000 subscribers and 300
+        // events/s, with a batch frame per connection per pass: made once per millisecond instead.
+        byte[] bytes = ("{\"type\":\"batch\",\"timestamp\":\"" + EventCodec.timestamp(Instant.ofEpochMilli(now))
+            + "\",\"payload\":{\"messages\":[").getBytes(StandardCharsets.UTF_8);
+        lastBatchStart = new BatchStart(now, bytes);
+        return bytes;
+    }
+
+    /** The start of the batch frames of one millisecond; the bytes are never changed once made. */
+    private record BatchStart(long millis, byte[] bytes) {
     }
 
     byte[] encode(Object item) {
@@ -115,6 +158,7 @@ final class ServerFrames {
             g.writeNumberField("idleTimeoutMs", c.idleTimeoutMs());
             g.writeNumberField("maxSubscriptions", c.maxSubscriptions());
             g.writeNumberField("bufferSize", c.bufferSize());
+            g.writeBooleanField("batch", c.batch());
             if (c.auth() != null) {
                 g.writeFieldName("auth");
                 g.writeStartObject();

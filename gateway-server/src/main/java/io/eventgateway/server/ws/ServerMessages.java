@@ -11,9 +11,12 @@ final class ServerMessages {
     private ServerMessages() {
     }
 
-    /** The first frame after the upgrade; {@code auth} is the connection's grant, null while auth is off. */
+    /**
+     * The first frame after the upgrade; {@code batch} whether the connection asked for {@code batch} frames,
+     * {@code auth} the connection's grant, null while auth is off.
+     */
     record Connected(String connectionId, String serverVersion, long headSeq, long heartbeatIntervalMs,
-                     long idleTimeoutMs, int maxSubscriptions, int bufferSize, @Nullable Grant auth) {
+                     long idleTimeoutMs, int maxSubscriptions, int bufferSize, boolean batch, @Nullable Grant auth) {
     }
 
     /** The answer to an {@code auth} message: the new grant is in force (PROTOCOL.md section 11.4). */

@@ -11,6 +11,7 @@ import io.eventgateway.server.config.WsConfig;
 import io.eventgateway.server.limit.RequestGuard;
 import io.eventgateway.server.metrics.GatewayMetricsRecorder;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +46,8 @@ import reactor.netty.http.server.WebsocketServerSpec;
 public final class WebSocketEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketEndpoint.class);
+    /** The upgrade's query parameter that asks for {@code batch} frames. */
+    static final String BATCH_PARAMETER = "batch";
 
     private final Hub hub;
     private final EventLog log;
@@ -130,6 +133,12 @@ public final class WebSocketEndpoint {
                 "origin '" + origin + "' may not open a WebSocket here; add it to ws.allowed-origins",
                 Map.of("origin", String.valueOf(origin))));
         }
+        boolean batch;
+        try {
+            batch = batchRequested(request.uri());
+        } catch (GatewayException e) {
+            return Mono.error(e);
+        }
         Grant grant;
         try {
             // Once per connection: its requests are checked against this grant, its events never are.
@@ -153,7 +162,7 @@ public final class WebSocketEndpoint {
         request.withConnection(connection -> loop[0] = connection.channel().eventLoop());
         ConnectionStream stream = hub.open(id, loop[0]);
         WsSession session = new WsSession(id, stream, hub, log, config, frames, timer, remote, grant,
-            auth.authenticator(), refreshWindow, clock);
+            auth.authenticator(), refreshWindow, clock, batch);
         AtomicBoolean started = new AtomicBoolean();
         AtomicBoolean released = new AtomicBoolean();
         AtomicLong openedAt = new AtomicLong();
@@ -187,6 +196,27 @@ public final class WebSocketEndpoint {
                 release.run();
             }
         });
+    }
+
+    /**
+     * The query parameter {@code batch} of the upgrade (PROTOCOL.md section 5, "batch"): absent or {@code false}
+     * one message per frame, {@code true} several per {@code batch} frame.
+     *
+     * @param uri the request's URI with its query
+     * @return whether the client asked for batch frames
+     * @throws GatewayException {@link ErrorCode#BAD_REQUEST} for any other value, or the parameter given twice
+     */
+    static boolean batchRequested(String uri) {
+        List<String> values = new QueryStringDecoder(uri).parameters().get(BATCH_PARAMETER);
+        if (values == null) {
+            return false;
+        }
+        if (values.size() == 1 && (values.get(0).equals("true") || values.get(0).equals("false"))) {
+            return values.get(0).equals("true");
+        }
+        throw new GatewayException(ErrorCode.BAD_REQUEST,
+            "the query parameter batch must be given once, as true or false; it was " + values,
+            Map.of("parameter", BATCH_PARAMETER));
     }
 
     private static boolean offersSubprotocol(HttpServerRequest request) {

@@ -107,20 +107,38 @@ final class WireFrames {
 
     /** RFC 6455 section 5.2: FIN, opcode text, no mask (server to client), the shortest length encoding. */
     static ByteBuf build(byte[] payload, ByteBufAllocator alloc) {
-        int length = payload.length;
-        int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
-        ByteBuf frame = alloc.directBuffer(header + length);
-        frame.writeByte(FIN_TEXT);
-        if (length <= 125) {
-            frame.writeByte(length);
-        } else if (length <= 0xFFFF) {
-            frame.writeByte(126);
-            frame.writeShort(length);
-        } else {
-            frame.writeByte(127);
-            frame.writeLong(length);
-        }
+        ByteBuf frame = alloc.directBuffer(headerLength(payload.length) + payload.length);
+        writeHeader(frame, payload.length);
         frame.writeBytes(payload);
         return frame;
+    }
+
+    /**
+     * The size of a server text frame's header (no mask).
+     *
+     * @param payloadLength the payload's length in bytes
+     * @return 2, 4 or 10
+     */
+    static int headerLength(int payloadLength) {
+        return payloadLength <= 125 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
+    }
+
+    /**
+     * Writes a final text frame's header, to be followed by exactly {@code payloadLength} bytes of payload.
+     *
+     * @param frame where to write
+     * @param payloadLength the payload's length in bytes
+     */
+    static void writeHeader(ByteBuf frame, int payloadLength) {
+        frame.writeByte(FIN_TEXT);
+        if (payloadLength <= 125) {
+            frame.writeByte(payloadLength);
+        } else if (payloadLength <= 0xFFFF) {
+            frame.writeByte(126);
+            frame.writeShort(payloadLength);
+        } else {
+            frame.writeByte(127);
+            frame.writeLong(payloadLength);
+        }
     }
 }

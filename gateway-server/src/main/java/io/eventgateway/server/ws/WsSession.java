@@ -84,6 +84,8 @@ final class WsSession {
     private final @Nullable Authenticator authenticator;
     private final Duration refreshWindow;
     private final Clock clock;
+    /** Whether the client asked for {@code batch} frames ({@code /ws?batch=true}). */
+    private final boolean batch;
     /** The expiry timers of the current grant, replaced with it. */
     private final Disposable.Swap expiry = Disposables.swap();
     /** Read on the event loop (requests) and by the expiry timers; replaced only on the event loop. */
@@ -106,7 +108,8 @@ final class WsSession {
 
     WsSession(String id, ConnectionStream stream, Hub hub, EventLog log, WsConfig config, ServerFrames frames,
               Scheduler timer, String remote, Grant grant, @Nullable Authenticator authenticator,
-              Duration refreshWindow, Clock clock) {
+              Duration refreshWindow, Clock clock, boolean batch) {
+        this.batch = batch;
         this.grant = grant;
         this.authenticator = authenticator;
         this.refreshWindow = refreshWindow;
@@ -195,7 +198,7 @@ final class WsSession {
         boolean expiringNow = armExpiry(current);
         stream.offerControl(new ServerMessages.Connected(id, GatewayVersion.VERSION, hub.headSeq(),
             config.heartbeatInterval().toMillis(), config.idleTimeout().toMillis(), config.maxSubscriptions(),
-            config.bufferSize(), authenticator == null ? null : current));
+            config.bufferSize(), batch, authenticator == null ? null : current));
         if (expiringNow) {
             stream.offerControl(new ServerMessages.AuthExpiring(expiresAt(current), refreshWindow.toMillis()));
         }
@@ -206,7 +209,7 @@ final class WsSession {
         // the connection closed 1011 (PROTOCOL.md section 6), handled here on each side, before receive.or(send)
         // cancels the other one (reactor-netty answers a cancelled receive with a close frame without a code).
         Connection c = Objects.requireNonNull(connection, "connection");
-        Mono<Void> send = new ChannelWriter(c, frames, !config.compression()).write(stream)
+        Mono<Void> send = new ChannelWriter(c, frames, !config.compression(), batch).write(stream)
             .onErrorResume(e -> !isDisconnect(e), e -> {
                 failed(e);
                 return Mono.empty();
