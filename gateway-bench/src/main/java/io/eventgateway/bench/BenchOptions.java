@@ -17,9 +17,9 @@ final class BenchOptions {
     @Option(names = "--port", description = "the server's port (default: ${DEFAULT-VALUE})")
     int port = 9090;
 
-    @Option(names = "--protocol", description = "how to speak to the server: gateway, node-ws (the Node ws peer in"
-        + " gateway-bench/peers/node-ws) or nats (nats-server's WebSocket listener); scripts/bench-peers runs all"
-        + " three (default: ${DEFAULT-VALUE})")
+    @Option(names = "--protocol", description = "how to speak to the server: gateway, gateway-batch (the gateway"
+        + " with batch frames, /ws?batch=true), node-ws (the Node ws peer in gateway-bench/peers/node-ws) or nats"
+        + " (nats-server's WebSocket listener); scripts/bench-peers runs them (default: ${DEFAULT-VALUE})")
     String protocol = "gateway";
 
     @Option(names = "--gateway-pid", description = "the server's process id, to report its CPU and RSS (and heap,"

@@ -11,6 +11,10 @@ import java.util.List;
  * <p>Frames are read by position: every server frame starts with {@code {"type":"}, an {@code event} frame has
  * {@code "seq"} before {@code "data"}, and the bench's data object keeps its field order {@code t, n, k, pad}
  * (the gateway stores and re-encodes data in the order it was published).
+ *
+ * <p>As {@code gateway-batch} it opens {@code /ws?batch=true} and also reads {@code batch} frames (PROTOCOL.md
+ * section 5): the whole frame is copied once into a per-thread array and each message of
+ * {@code payload.messages} is read there as if it had come alone.
  */
 final class GatewayProtocol implements Protocol, Protocol.Decoder {
 
@@ -31,16 +35,39 @@ final class GatewayProtocol implements Protocol, Protocol.Decoder {
     private static final byte[] DROPPED = Scan.ascii("\"dropped\":");
     private static final byte[] FIRST_DROPPED = Scan.ascii("\"firstDroppedSeq\":");
     private static final byte[] LAST_DROPPED = Scan.ascii("\"lastDroppedSeq\":");
+    private static final byte[] BATCH = Scan.ascii("batch\"");
+    private static final byte[] BENCH_T = Scan.ascii("{\"t\":");
+    private static final byte[] BENCH_N = Scan.ascii(",\"n\":");
+    private static final byte[] BENCH_K = Scan.ascii(",\"k\":");
+    private static final byte[] BENCH_PAD = Scan.ascii(",\"pad\":\"");
+    private static final byte[] MESSAGES = Scan.ascii("\"messages\":[");
     private static final String PONG = "{\"type\":\"pong\"}";
+    private static final ThreadLocal<byte[][]> WHOLE = ThreadLocal.withInitial(() -> new byte[][] {new byte[16_384]});
+
+    private final boolean batch;
+
+    /** One message per frame, as every client gets unless it asks for batches. */
+    GatewayProtocol() {
+        this(false);
+    }
+
+    /**
+     * The protocol, with or without {@code batch} frames.
+     *
+     * @param batch whether to ask for them ({@code /ws?batch=true})
+     */
+    GatewayProtocol(boolean batch) {
+        this.batch = batch;
+    }
 
     @Override
     public String name() {
-        return "gateway";
+        return batch ? "gateway-batch" : "gateway";
     }
 
     @Override
     public String path() {
-        return "/ws";
+        return batch ? "/ws?batch=true" : "/ws";
     }
 
     @Override
@@ -95,27 +122,151 @@ final class GatewayProtocol implements Protocol, Protocol.Decoder {
     public void decode(ByteBuf frame, Inbound inbound) {
         byte[] b = Scan.head(frame);
         int end = Scan.headLength(frame);
-        if (Scan.startsWith(b, TYPE_AT, end, EVENT)) {
-            int seqAt = Scan.after(b, TYPE_AT, end, SEQ);
+        if (Scan.startsWith(b, TYPE_AT, end, BATCH)) {
+            decodeBatch(frame, inbound);
+        } else {
+            message(b, 0, end, inbound);
+        }
+    }
+
+    /** Reads each message of a {@code batch} frame in order. */
+    private void decodeBatch(ByteBuf frame, Inbound inbound) {
+        int end = frame.readableBytes();
+        byte[][] holder = WHOLE.get();
+        byte[] b = holder[0];
+        if (b.length < end) {
+            b = new byte[Math.max(end, 2 * b.length)];
+            holder[0] = b;
+        }
+        frame.getBytes(frame.readerIndex(), b, 0, end);
+        int at = Scan.after(b, TYPE_AT, end, MESSAGES);
+        if (at < 0) {
+            inbound.error("a batch frame without payload.messages: " + text(frame));
+            return;
+        }
+        while (at < end && b[at] == '{') {
+            int next = batchedEvent(b, at, end, inbound);
+            if (next < 0) {
+                next = Scan.valueEnd(b, at, end);
+                if (next < 0) {
+                    inbound.error("a batch frame with an unfinished message: " + text(frame));
+                    return;
+                }
+                message(b, at, next, inbound);
+            }
+            at = next < end && b[next] == ',' ? next + 1 : next;
+        }
+    }
+
+    /**
+     * Reads an {@code event} message of a batch without walking all of it: its {@code seq} and {@code data} are the
+     * first such keys after its type (what comes before them is strings, where a quote is always escaped), the end
+     * of {@code data} is found by walking that object alone, and the message ends right after it ({@code }}}): the
+     * order in which the gateway writes an event. The walk through the envelope was a third of the load generator's
+     * time at 300,000 events/s.
+     *
+     * @return the index after the message, or -1 when it is not an event shaped that way (read it the slow way)
+     */
+    private static int batchedEvent(byte[] b, int at, int end, Inbound inbound) {
+        int typeAt = at + TYPE_AT;
+        if (!Scan.startsWith(b, typeAt, end, EVENT)) {
+            return -1;
+        }
+        int seqAt = Scan.after(b, typeAt, end, SEQ);
+        int data = seqAt < 0 ? -1 : Scan.after(b, seqAt, end, DATA);
+        if (data < 0 || b[data] != '{') {
+            return -1;
+        }
+        long seq = Scan.number(b, seqAt, end);
+        int dataEnd = benchData(b, data, end, seq, inbound);
+        if (dataEnd < 0) {
+            dataEnd = Scan.valueEnd(b, data, end);
+            if (dataEnd < 0 || dataEnd + 2 > end || b[dataEnd] != '}' || b[dataEnd + 1] != '}') {
+                return -1;
+            }
+            benchEvent(b, data, dataEnd, seq, inbound);
+            return dataEnd + 2;
+        }
+        return dataEnd;
+    }
+
+    /**
+     * Reads a bench event's data written exactly as the bench publishes it, {@code {"t":T,"n":N,"k":K,"pad":"..."}},
+     * followed by the end of the message ({@code }}}), in one pass; anything else is left to the general walk.
+     *
+     * @return the index after the message, or -1 (nothing reported) when the data is not shaped that way
+     */
+    private static int benchData(byte[] b, int data, int end, long seq, Inbound inbound) {
+        int at = data;
+        if (!Scan.startsWith(b, at, end, BENCH_T)) {
+            return -1;
+        }
+        at += BENCH_T.length;
+        long t = Scan.number(b, at, end);
+        at = Scan.digitsEnd(b, at, end);
+        if (!Scan.startsWith(b, at, end, BENCH_N)) {
+            return -1;
+        }
+        at += BENCH_N.length;
+        long n = Scan.number(b, at, end);
+        at = Scan.digitsEnd(b, at, end);
+        if (!Scan.startsWith(b, at, end, BENCH_K)) {
+            return -1;
+        }
+        at += BENCH_K.length;
+        long k = Scan.number(b, at, end);
+        at = Scan.digitsEnd(b, at, end);
+        if (!Scan.startsWith(b, at, end, BENCH_PAD)) {
+            return -1;
+        }
+        at = Scan.quoteOrBackslash(b, at + BENCH_PAD.length, end);
+        while (at < end && b[at] == '\\') {
+            at = Scan.quoteOrBackslash(b, at + 2, end);
+        }
+        if (at + 4 > end || b[at + 1] != '}' || b[at + 2] != '}' || b[at + 3] != '}'
+            || t == Long.MIN_VALUE || n == Long.MIN_VALUE || k == Long.MIN_VALUE) {
+            return -1;
+        }
+        inbound.event(seq, k, n, t);
+        return at + 4;
+    }
+
+    /**
+     * Reads one message, a whole frame's head or an element of a batch.
+     *
+     * @param b the bytes
+     * @param from where the message starts ({@code {"type":"})
+     * @param end the end of what may be read of it
+     * @param inbound receives what it says
+     */
+    private static void message(byte[] b, int from, int end, Inbound inbound) {
+        int typeAt = from + TYPE_AT;
+        if (Scan.startsWith(b, typeAt, end, EVENT)) {
+            int seqAt = Scan.after(b, typeAt, end, SEQ);
             long seq = Scan.number(b, seqAt, end);
-            int data = Scan.after(b, Math.max(seqAt, TYPE_AT), end, DATA);
+            int data = Scan.after(b, Math.max(seqAt, typeAt), end, DATA);
             if (data < 0) {
-                inbound.error("event frame without data in its first " + end + " bytes: " + text(frame));
+                inbound.error("event message without data in its first " + (end - from) + " bytes: "
+                    + text(b, from, end));
                 return;
             }
             benchEvent(b, data, end, seq, inbound);
-        } else if (Scan.startsWith(b, TYPE_AT, end, PUBLISHED)) {
-            inbound.published(Scan.numberAfter(b, TYPE_AT, end, SEQ));
-        } else if (Scan.startsWith(b, TYPE_AT, end, PING)) {
+        } else if (Scan.startsWith(b, typeAt, end, PUBLISHED)) {
+            inbound.published(Scan.numberAfter(b, typeAt, end, SEQ));
+        } else if (Scan.startsWith(b, typeAt, end, PING)) {
             inbound.reply(PONG);
-        } else if (Scan.startsWith(b, TYPE_AT, end, OVERFLOW)) {
-            inbound.overflow(Scan.numberAfter(b, TYPE_AT, end, DROPPED),
-                Scan.numberAfter(b, TYPE_AT, end, FIRST_DROPPED), Scan.numberAfter(b, TYPE_AT, end, LAST_DROPPED));
-        } else if (Scan.startsWith(b, TYPE_AT, end, SUBSCRIBED)) {
-            inbound.subscribed(Scan.numberAfter(b, TYPE_AT, end, HEAD_SEQ));
-        } else if (Scan.startsWith(b, TYPE_AT, end, ERROR)) {
-            inbound.error(text(frame));
+        } else if (Scan.startsWith(b, typeAt, end, OVERFLOW)) {
+            inbound.overflow(Scan.numberAfter(b, typeAt, end, DROPPED),
+                Scan.numberAfter(b, typeAt, end, FIRST_DROPPED), Scan.numberAfter(b, typeAt, end, LAST_DROPPED));
+        } else if (Scan.startsWith(b, typeAt, end, SUBSCRIBED)) {
+            inbound.subscribed(Scan.numberAfter(b, typeAt, end, HEAD_SEQ));
+        } else if (Scan.startsWith(b, typeAt, end, ERROR)) {
+            inbound.error(text(b, from, end));
         }
+    }
+
+    private static String text(byte[] b, int from, int end) {
+        return new String(b, from, Math.min(400, end - from), StandardCharsets.UTF_8);
     }
 
     private static String text(ByteBuf frame) {
@@ -137,8 +288,9 @@ final class GatewayProtocol implements Protocol, Protocol.Decoder {
         int nAt = Scan.after(b, Math.max(tAt, data), end, N);
         int kAt = Scan.after(b, Math.max(nAt, data), end, K);
         long n = Scan.number(b, nAt, end);
-        if (n != Long.MIN_VALUE) {
-            inbound.event(seq, Scan.number(b, kAt, end), n, Scan.number(b, tAt, end));
+        long k = Scan.number(b, kAt, end);
+        if (n != Long.MIN_VALUE && k != Long.MIN_VALUE) {
+            inbound.event(seq, k, n, Scan.number(b, tAt, end));
         }
     }
 }

@@ -52,6 +52,7 @@ final class Generator implements AutoCloseable {
     private final LongAdder serverErrors = new LongAdder();
     private volatile @Nullable String lastProblem;
     private volatile int frameBytes;
+    private final LongAdder framesReceived = new LongAdder();
     private final ScheduledExecutorService ticker;
 
     Generator(BenchOptions options) {
@@ -224,8 +225,12 @@ final class Generator implements AutoCloseable {
         return lastProblem;
     }
 
-    /** Remembers the size of the largest frame seen: an event frame, whose size the report states. */
+    /**
+     * Counts a received frame that carries data and remembers the size of the largest one seen: an event frame (or
+     * a batch of them), whose size the report states.
+     */
     void sampleFrame(int bytes) {
+        framesReceived.increment();
         if (bytes > frameBytes) {
             frameBytes = bytes;
         }
@@ -233,6 +238,11 @@ final class Generator implements AutoCloseable {
 
     int frameBytes() {
         return frameBytes;
+    }
+
+    /** Frames that carried data, received by every subscriber since the start. */
+    long framesReceived() {
+        return framesReceived.sum();
     }
 
     ScheduledExecutorService ticker() {

@@ -138,6 +138,7 @@ final class LiveRun implements AutoCloseable {
         }
         report.machine.sourceAddresses = generator.sources.used();
         report.machine.frameBytes = generator.frameBytes();
+        report.machine.framesReceived = generator.framesReceived();
         report.collectSaturation();
     }
 

@@ -114,13 +114,15 @@ interface Protocol {
         switch (name) {
             case "gateway":
                 return new GatewayProtocol();
+            case "gateway-batch":
+                return new GatewayProtocol(true);
             case "node-ws":
                 return new NodeWsProtocol();
             case "nats":
                 return new NatsProtocol();
             default:
-                throw new IllegalArgumentException("unknown protocol '" + name + "': known are gateway, node-ws"
-                    + " and nats");
+                throw new IllegalArgumentException("unknown protocol '" + name + "': known are gateway,"
+                    + " gateway-batch, node-ws and nats");
         }
     }
 

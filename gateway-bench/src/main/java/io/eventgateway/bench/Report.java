@@ -54,6 +54,8 @@ final class Report {
         long generatorMaxHeapMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
         int sourceAddresses;
         int frameBytes;
+        /** Frames that carried data, received by all subscribers (one per event, unless the server batches). */
+        long framesReceived;
     }
 
     /** One measured window. Latencies in ms; CPU in cores (1.0 = one core busy); -1 = not known. */
@@ -192,7 +194,11 @@ final class Report {
         md.append(String.format(Locale.ROOT, "- machine: %d cores, load average %s at start, %s at end; %s;"
                 + " generator heap max %d MB; %d source address(es)%s%n", machine.cores, machine.loadAverageAtStart,
             machine.loadAverageAtEnd, machine.java, machine.generatorMaxHeapMb, machine.sourceAddresses,
-            machine.frameBytes > 0 ? "; event frames of " + machine.frameBytes + " B" : ""));
+            machine.frameBytes > 0 ? "; event frames of " + machine.frameBytes + " B at most" : ""));
+        if (machine.framesReceived > 0 && correctness.received > 0) {
+            md.append(String.format(Locale.ROOT, "- frames received %,d: %.2f events per frame%n",
+                machine.framesReceived, (double) correctness.received / machine.framesReceived));
+        }
         if (generatorSaturated) {
             md.append("\n**The load generator could not keep up (saturated, or starved of CPU): these figures measure"
                 + " the generator, not the gateway.** Rerun with fewer subscribers or a lower rate, on a quieter"
