@@ -18,18 +18,20 @@ import reactor.netty.http.client.HttpClient;
  * @param bufferSize frames read ahead per subscription
  * @param pageSize events per {@code GET /api/events} page
  * @param maxFrameBytes the largest WebSocket message
+ * @param batchFrames whether the WebSocket asks for {@code batch} frames ({@code /ws?batch=true})
  * @param publishRetries retries of a keyed publish
  * @param timer backoff and timeouts
  * @param httpClient the user's adjustment of the Reactor Netty client
  * @param credentials the token, when the gateway wants one
  */
 record ClientSettings(URI baseUrl, Duration minBackoff, Duration maxBackoff, double jitter, long maxReconnectAttempts,
-                      Duration requestTimeout, int bufferSize, int pageSize, int maxFrameBytes, int publishRetries,
-                      Scheduler timer, Function<HttpClient, HttpClient> httpClient, Credentials credentials) {
+                      Duration requestTimeout, int bufferSize, int pageSize, int maxFrameBytes, boolean batchFrames,
+                      int publishRetries, Scheduler timer, Function<HttpClient, HttpClient> httpClient,
+                      Credentials credentials) {
 
     ClientSettings(GatewayClient.Builder b) {
         this(b.baseUrl, b.minBackoff, b.maxBackoff, b.jitter, b.maxReconnectAttempts, b.requestTimeout, b.bufferSize,
-            b.pageSize, b.maxFrameBytes, b.publishRetries, b.timer, b.httpClient, b.credentials);
+            b.pageSize, b.maxFrameBytes, b.batchFrames, b.publishRetries, b.timer, b.httpClient, b.credentials);
     }
 
     /**
@@ -42,12 +44,14 @@ record ClientSettings(URI baseUrl, Duration minBackoff, Duration maxBackoff, dou
     }
 
     /**
-     * The WebSocket endpoint: the base URL with {@code ws}/{@code wss} and {@code /ws} appended.
+     * The WebSocket endpoint: the base URL with {@code ws}/{@code wss} and {@code /ws} appended, and the query
+     * {@code batch=true} with {@link #batchFrames()}. The base URL has no query of its own (the builder refuses one),
+     * and credentials go in a header, so this is the whole query.
      *
-     * @return e.g. {@code ws://127.0.0.1:9090/ws}
+     * @return e.g. {@code ws://127.0.0.1:9090/ws}, or {@code ws://127.0.0.1:9090/ws?batch=true}
      */
     String wsUrl() {
         String scheme = "https".equals(baseUrl.getScheme()) ? "wss" : "ws";
-        return scheme + base().substring(baseUrl.getScheme().length()) + "/ws";
+        return scheme + base().substring(baseUrl.getScheme().length()) + (batchFrames ? "/ws?batch=true" : "/ws");
     }
 }

@@ -124,6 +124,7 @@ public interface GatewayClient extends Disposable {
      *   <li>{@code bufferSize}: 256 frames read ahead per subscription</li>
      *   <li>{@code pageSize}: 1000 events per {@code GET /api/events} page (history and resync)</li>
      *   <li>{@code maxFrameBytes}: 16 MiB per WebSocket message</li>
+     *   <li>{@code batchFrames}: false, one message per WebSocket frame</li>
      *   <li>{@code publishRetries}: 3, for publishes with an idempotency key</li>
      *   <li>{@code timer}: {@code Schedulers.parallel()}, for backoff and timeouts</li>
      *   <li>{@code token}: none (a gateway with {@code auth.mode=none})</li>
@@ -146,6 +147,7 @@ public interface GatewayClient extends Disposable {
         int bufferSize = 256;
         int pageSize = 1000;
         int maxFrameBytes = 16 * 1024 * 1024;
+        boolean batchFrames;
         int publishRetries = 3;
         Scheduler timer = Schedulers.parallel();
         Function<HttpClient, HttpClient> httpClient = Function.identity();
@@ -286,6 +288,23 @@ public interface GatewayClient extends Disposable {
         }
 
         /**
+         * Whether subscriptions ask the gateway for {@code batch} frames ({@code GET /ws?batch=true}, PROTOCOL.md
+         * section 5): it may then pack the messages waiting for a connection into one frame of at most 16 KiB, which
+         * costs a fast stream fewer frames to read. The events, their order and every guarantee of
+         * {@link GatewayClient#subscribe(SubscribeSpec)} stay the same: the client handles a batch's messages in
+         * order as if each had come alone. {@link #bufferSize(int)} counts frames, so a batch counts once. Default
+         * false: one message per frame, as gateways before batch frames send.
+         *
+         * @param batch true to ask for batch frames; then {@link #maxFrameBytes(int)} must be at least 16 KiB
+         *     (checked by {@link #build()})
+         * @return this builder
+         */
+        public Builder batchFrames(boolean batch) {
+            this.batchFrames = batch;
+            return this;
+        }
+
+        /**
          * Retries of a publish with an idempotency key after a transient failure. Default 3.
          *
          * @param retries at least 0
@@ -356,8 +375,14 @@ public interface GatewayClient extends Disposable {
          * Builds the client; no connection is opened until a publisher it returns is subscribed.
          *
          * @return the client
+         * @throws IllegalArgumentException when {@link #batchFrames(boolean)} is true and {@link #maxFrameBytes(int)}
+         *     is below a batch frame's 16 KiB
          */
         public GatewayClient build() {
+            if (batchFrames && maxFrameBytes < Wire.MAX_BATCH_BYTES) {
+                throw new IllegalArgumentException("batchFrames(true) needs maxFrameBytes >= " + Wire.MAX_BATCH_BYTES
+                    + " (a batch frame is up to 16 KiB), got " + maxFrameBytes);
+            }
             return new ReactorNettyGatewayClient(new ClientSettings(this));
         }
     }

@@ -33,6 +33,9 @@ final class Wire {
     /** The {@code id} of the one request a subscription's connection sends. */
     static final String SUBSCRIBE_ID = "sub-1";
 
+    /** The largest {@code batch} frame's payload the gateway sends, 16 KiB (PROTOCOL.md section 5, "batch"). */
+    static final int MAX_BATCH_BYTES = 16 * 1024;
+
     private Wire() {
     }
 
@@ -142,6 +145,47 @@ final class Wire {
             throw bad(source, "sent a message without a string 'type' ('" + abbreviate(text) + "')");
         }
         return frame;
+    }
+
+    /**
+     * The messages of a {@code batch} frame (PROTOCOL.md section 5, "batch"): its {@code payload.messages}, each to
+     * be checked with {@link #batched(JsonNode, String)} when its turn comes, so that the messages before a bad one
+     * are handled as they would be in frames of their own.
+     *
+     * @param frame the {@code batch} frame, read by {@link #frame(String, String)}
+     * @param source the WebSocket URL, for messages
+     * @return the array of messages, in order
+     * @throws GatewayClientException {@link ErrorCode#BAD_RESPONSE} when {@code payload.messages} is not an array
+     */
+    static JsonNode batch(JsonNode frame, String source) {
+        JsonNode messages = frame.path("payload").path("messages");
+        if (!messages.isArray()) {
+            throw bad(source, "sent a batch without a 'payload.messages' array ('" + abbreviate(frame.toString())
+                + "')");
+        }
+        return messages;
+    }
+
+    /**
+     * Checks one message of a batch: a JSON object with a string {@code type}, as a frame of its own would be, and
+     * neither {@code connected} (always the first frame, alone) nor another {@code batch}.
+     *
+     * @param message an element of {@link #batch(JsonNode, String)}
+     * @param source the WebSocket URL, for messages
+     * @return its type
+     * @throws GatewayClientException {@link ErrorCode#BAD_RESPONSE} when it is not such a message
+     */
+    static String batched(JsonNode message, String source) {
+        if (!message.isObject() || !message.path("type").isTextual()) {
+            throw bad(source, "sent a batch holding a message that is not a JSON object with a string 'type' ('"
+                + abbreviate(message.toString()) + "')");
+        }
+        String type = message.get("type").textValue();
+        if (type.equals("connected") || type.equals("batch")) {
+            throw bad(source, "sent '" + type + "' inside a batch, where it may never be ('"
+                + abbreviate(message.toString()) + "')");
+        }
+        return type;
     }
 
     /**

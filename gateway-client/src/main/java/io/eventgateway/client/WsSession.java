@@ -30,6 +30,10 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * as the events of its resync, each gap recovered completely before the events after it. The connection's end is
  * always an error: the close status decides whether the subscription reconnects.
  *
+ * <p>With {@code batchFrames} the gateway may pack several messages into one {@code batch} frame (PROTOCOL.md
+ * section 5, "batch"). {@link #onFrame} handles them in order, each exactly as a frame of its own, and hands their
+ * events and gaps downstream as one list that {@code deliver} unpacks in order; the read-ahead still counts frames.
+ *
  * <p>With a token supplier, {@code auth_expiring} asks it for a new token and sends it in an {@code auth} message
  * (PROTOCOL.md section 11.4), so the connection outlives its first token. A refused refresh is logged: the old token
  * stands until it expires, then close 4003 and the reconnect asks the supplier again.
@@ -95,6 +99,12 @@ final class WsSession {
             : Failures.closed(status.code(), status.reasonText(), target);
     }
 
+    /**
+     * Handles one frame as it is read. A single message's event or gap goes downstream as itself; a {@code batch}
+     * frame's events and gaps go as one list (a {@code handle} sink takes one item per frame), which
+     * {@link #deliver} unpacks in order. Control messages are handled here, in a batch too, so pings are answered
+     * as they are read.
+     */
     private void onFrame(WebSocketFrame frame, SynchronousSink<Object> sink) {
         if (frame instanceof BinaryWebSocketFrame) {
             sink.error(Wire.bad(target, "sent a binary message; the protocol has JSON text messages only"));
@@ -115,22 +125,74 @@ final class WsSession {
                 send(Wire.subscribe(spec, state.position()));
                 return;
             }
-            switch (type) {
-                case "event" -> sink.next(Wire.wsEvent(message, target));
-                case "overflow" -> sink.next(gap(message));
-                case "ping" -> send(Wire.pong(message.path("id").isTextual()
-                    ? message.get("id").textValue() : null));
-                case "subscribed" -> onSubscribed(message, sink);
-                case "error" -> onError(message, sink);
-                case "auth_expiring" -> refresh();
-                case "unsubscribed" -> onUnsubscribed(message, sink);
-                default -> {
-                    // pong, published, authenticated, and types of newer gateways: nothing to do.
-                }
+            if (type.equals("batch")) {
+                onBatch(message, sink);
+                return;
+            }
+            Object item = onMessage(message, type);
+            if (item != null) {
+                sink.next(item);
             }
         } catch (GatewayClientException e) {
             sink.error(e);
         }
+    }
+
+    /**
+     * A {@code batch} frame (PROTOCOL.md section 5, "batch"): its messages are handled in order, each exactly as if it
+     * had come in a frame of its own. A bad message ends the connection after the items of the messages before it,
+     * as it would after their frames.
+     */
+    private void onBatch(JsonNode frame, SynchronousSink<Object> sink) {
+        if (!settings.batchFrames()) {
+            throw Wire.bad(target, "sent a 'batch' frame, which this client did not ask for (it connected without"
+                + " batch=true)");
+        }
+        JsonNode messages = Wire.batch(frame, target);
+        List<Object> items = new ArrayList<>(messages.size());
+        try {
+            for (JsonNode message : messages) {
+                Object item = onMessage(message, Wire.batched(message, target));
+                if (item != null) {
+                    items.add(item);
+                }
+            }
+        } catch (GatewayClientException e) {
+            if (!items.isEmpty()) {
+                sink.next(items);
+            }
+            sink.error(e);
+            return;
+        }
+        if (!items.isEmpty()) {
+            sink.next(items.size() == 1 ? items.get(0) : items);
+        }
+    }
+
+    /**
+     * Handles one message after {@code connected}, alone or from a batch.
+     *
+     * @return what goes downstream: an {@link Event}, a {@link Gap}, or null for a control message
+     * @throws GatewayClientException when the message ends the connection
+     */
+    private @Nullable Object onMessage(JsonNode message, String type) {
+        switch (type) {
+            case "event" -> {
+                return Wire.wsEvent(message, target);
+            }
+            case "overflow" -> {
+                return gap(message);
+            }
+            case "ping" -> send(Wire.pong(message.path("id").isTextual() ? message.get("id").textValue() : null));
+            case "subscribed" -> onSubscribed(message);
+            case "error" -> onError(message);
+            case "auth_expiring" -> refresh();
+            case "unsubscribed" -> onUnsubscribed(message);
+            default -> {
+                // pong, published, authenticated, and types of newer gateways: nothing to do.
+            }
+        }
+        return null;
     }
 
     /**
@@ -156,34 +218,32 @@ final class WsSession {
     }
 
     /** An {@code unsubscribed} without id: the new credentials no longer allow these patterns (section 11.4). */
-    private void onUnsubscribed(JsonNode message, SynchronousSink<Object> sink) {
+    private void onUnsubscribed(JsonNode message) {
         if (message.has("id")) {
             return;
         }
         List<String> removed = new ArrayList<>();
         message.path("payload").path("topics").forEach(t -> removed.add(t.asText()));
-        sink.error(new GatewayClientException(ErrorCode.WS_FORBIDDEN, target + ": the renewed token no longer"
+        throw new GatewayClientException(ErrorCode.WS_FORBIDDEN, target + ": the renewed token no longer"
             + " allows " + String.join(", ", removed) + "; the gateway removed "
-            + (removed.size() == 1 ? "that pattern" : "those patterns") + " from this subscription"));
+            + (removed.size() == 1 ? "that pattern" : "those patterns") + " from this subscription");
     }
 
-    private void onSubscribed(JsonNode message, SynchronousSink<Object> sink) {
+    private void onSubscribed(JsonNode message) {
         if (!Wire.SUBSCRIBE_ID.equals(message.path("id").asText(null))) {
             return;
         }
         JsonNode payload = message.path("payload");
         if (!payload.path("headSeq").isIntegralNumber()) {
-            sink.error(Wire.bad(target, "sent 'subscribed' without headSeq ('"
-                + Wire.abbreviate(message.toString()) + "')"));
-            return;
+            throw Wire.bad(target, "sent 'subscribed' without headSeq ('" + Wire.abbreviate(message.toString())
+                + "')");
         }
         long since = state.position();
         if (payload.path("recovered").isBoolean() && !payload.get("recovered").booleanValue()
             && !spec.allowPurgedGap()) {
-            sink.error(new GatewayClientException(ErrorCode.EVENTS_PURGED, "events after seq " + since
+            throw new GatewayClientException(ErrorCode.EVENTS_PURGED, "events after seq " + since
                 + " were already purged by the gateway's retention (recovered: false); rebuild state over REST and"
-                + " subscribe again, or accept the gap (SubscribeSpec.allowPurgedGap)"));
-            return;
+                + " subscribe again, or accept the gap (SubscribeSpec.allowPurgedGap)");
         }
         long failed = state.subscribed(payload.get("headSeq").longValue());
         if (failed > 0 && ResumableSubscription.LOG.isInfoEnabled()) {
@@ -192,12 +252,12 @@ final class WsSession {
         }
     }
 
-    private void onError(JsonNode message, SynchronousSink<Object> sink) {
+    private void onError(JsonNode message) {
         // Only an error for the subscribe request concerns this connection: rejected (invalid pattern, limit) or
         // its replay failed (WS_INTERNAL_ERROR, retryable: the reconnect resumes after the last delivered seq).
         String id = message.path("id").asText(null);
         if (Wire.SUBSCRIBE_ID.equals(id)) {
-            sink.error(Wire.errorFrame(message, target));
+            throw Wire.errorFrame(message, target);
         } else if (id != null && id.startsWith("auth-")) {
             // A refused refresh (WS_UNAUTHORIZED): the old token stands until it expires; then close 4003.
             ResumableSubscription.LOG.warn("{}: the renewed token was refused: {}", target,
@@ -222,6 +282,10 @@ final class WsSession {
     private Publisher<Event> deliver(Object item) {
         if (item instanceof Event event) {
             return Mono.just(event);
+        }
+        if (item instanceof List<?> batch) {
+            // The events and gaps of one batch frame, in order: each gap recovered before the items after it.
+            return Flux.fromIterable(batch).concatMap(this::deliver);
         }
         Gap gap = (Gap) item;
         long since = gap.firstDroppedSeq() - 1;

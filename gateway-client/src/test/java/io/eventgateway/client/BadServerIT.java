@@ -418,6 +418,77 @@ class BadServerIT {
             .verify(WAIT);
     }
 
+    // ----- batch frames (PROTOCOL.md section 5, "batch") ---------------------------------------------------------
+
+    private static String batch(String... messages) {
+        return "{\"type\":\"batch\",\"timestamp\":\"2026-01-08T12:00:00.000Z\",\"payload\":{\"messages\":["
+            + String.join(",", messages) + "]}}";
+    }
+
+    @Test
+    void aBatchIsHandledMessageByMessageInOrderAsIfEachHadComeAlone() {
+        startServer();
+        webSocket(m -> m.contains("\"subscribe\"") ? List.of(
+            batch(subscribed(""), event(4, "keep"), "{\"type\":\"ping\",\"id\":\"hb-1\"}",
+                "{\"type\":\"overflow\",\"timestamp\":\"2026-01-08T12:00:00.000Z\",\"payload\":{\"dropped\":2,"
+                    + "\"firstDroppedSeq\":5,\"lastDroppedSeq\":6,\"resync\":\"/api/events?since=4&until=6\"}}",
+                event(7, "keep"), "{\"type\":\"pong\",\"id\":\"x\"}", "{\"type\":\"some_future_type\"}"),
+            event(8, "keep"),
+            batch(event(9, "keep"), "{\"type\":\"ping\",\"id\":\"hb-2\"}", event(10, "keep"))) : List.of(),
+            CONNECTED);
+        answer("GET /api/events", 200, "{\"events\":[" + listed(5, "keep") + "," + listed(6, "keep")
+            + "],\"headSeq\":10,\"oldestSeq\":1,\"hasMore\":false,\"truncated\":false}");
+        List<Long> got = new CopyOnWriteArrayList<>();
+        StepVerifier.create(client(b -> b.batchFrames(true)).subscribe(SubscribeSpec.of("task:*"))
+                .doOnNext(e -> got.add(e.seq())), 0)
+            .as("both batches' pings are answered as they are read, before any demand")
+            .then(() -> await().atMost(WAIT).until(() -> received.size() == 3))
+            .thenRequest(Long.MAX_VALUE)
+            .expectNextCount(7)
+            .expectNoEvent(Duration.ofMillis(100))
+            .thenCancel()
+            .verify(WAIT);
+        assertThat(got).as("the event, the overflow's resync, then the rest, in order").containsExactly(4L, 5L, 6L, 7L,
+            8L, 9L, 10L);
+        assertThat(received.get(1)).isEqualTo("{\"type\":\"pong\",\"id\":\"hb-1\"}");
+        assertThat(received.get(2)).isEqualTo("{\"type\":\"pong\",\"id\":\"hb-2\"}");
+        assertThat(hits).containsExactly("GET /ws?batch=true",
+            "GET /api/events?since=4&until=6&limit=1000&topics=task%3A*");
+    }
+
+    @Test
+    void aMalformedOrUnaskedBatchEndsTheSubscriptionWithBadResponseAfterTheMessagesBeforeIt() {
+        startServer();
+        // The frame after 'subscribed', whether the client asked for batches, and what the failure says.
+        record Case(String frame, boolean batchFrames, List<Long> before, String says) {
+        }
+        List<Case> cases = List.of(
+            new Case("{\"type\":\"batch\",\"payload\":{\"message\":[]}}", true, List.of(),
+                "sent a batch without a 'payload.messages' array"),
+            new Case(batch(event(4, "a"), CONNECTED, event(5, "a")), true, List.of(4L),
+                "sent 'connected' inside a batch"),
+            new Case(batch(event(4, "a"), "[\"event\"]"), true, List.of(4L),
+                "sent a batch holding a message that is not a JSON object with a string 'type'"),
+            new Case(batch(event(4, "a"), event(5, "a")), false, List.of(),
+                "sent a 'batch' frame, which this client did not ask for"));
+        for (Case c : cases) {
+            hits.clear();
+            webSocket(m -> m.contains("\"subscribe\"") ? List.of(subscribed(""), c.frame()) : List.of(), CONNECTED);
+            List<Long> got = new CopyOnWriteArrayList<>();
+            StepVerifier.create(client(b -> b.batchFrames(c.batchFrames())).subscribe(SubscribeSpec.of("task:*"))
+                    .doOnNext(e -> got.add(e.seq())))
+                .thenConsumeWhile(e -> true)
+                .expectErrorSatisfies(e -> {
+                    assertThat(failure(e).errorCode()).as(c.says()).isEqualTo(ErrorCode.BAD_RESPONSE);
+                    assertThat(e).hasMessageContaining("ws://127.0.0.1:" + server.port() + "/ws")
+                        .hasMessageContaining(c.says());
+                })
+                .verify(WAIT);
+            assertThat(got).as(c.says()).containsExactlyElementsOf(c.before());
+            assertThat(hits).as("not retried: " + c.says()).hasSize(1);
+        }
+    }
+
     /**
      * A WebSocket at /ws that sends {@code connected}, answers the first client message with the frames, then
      * closes with the code (a negative code drops the TCP connection without a close frame). The inbound is read

@@ -1,6 +1,7 @@
 package io.eventgateway.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -26,6 +27,7 @@ class ClientBuilderTest {
         assertThat(s.pageSize()).isEqualTo(1000);
         assertThat(s.maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
         assertThat(s.publishRetries()).isEqualTo(3);
+        assertThat(s.batchFrames()).isFalse();
     }
 
     @Test
@@ -34,6 +36,30 @@ class ClientBuilderTest {
             .isEqualTo("wss://gw.example:8443/events/ws");
         assertThat(settings(GatewayClient.builder().baseUrl("http://localhost:1234")).base())
             .isEqualTo("http://localhost:1234");
+    }
+
+    @Test
+    void batchFramesAreAskedForWithTheUpgradesQueryAfterAnyPathPrefix() {
+        ClientSettings s = settings(GatewayClient.builder().baseUrl("https://gw.example:8443/events/")
+            .batchFrames(true));
+        assertThat(s.batchFrames()).isTrue();
+        assertThat(s.wsUrl()).isEqualTo("wss://gw.example:8443/events/ws?batch=true");
+        assertThat(s.base()).as("REST requests are unchanged").isEqualTo("https://gw.example:8443/events");
+        assertThat(settings(GatewayClient.builder().batchFrames(true).token("t-1")).wsUrl())
+            .as("the token goes in a header, not the query").isEqualTo("ws://127.0.0.1:9090/ws?batch=true");
+        assertThat(settings(GatewayClient.builder().batchFrames(true).batchFrames(false)).wsUrl())
+            .isEqualTo("ws://127.0.0.1:9090/ws");
+    }
+
+    @Test
+    void batchFramesNeedAFrameLimitOfAtLeastABatchFrame() {
+        assertThatThrownBy(() -> GatewayClient.builder().maxFrameBytes(16_383).batchFrames(true).build())
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("batchFrames").hasMessageContaining("maxFrameBytes >= 16384");
+        assertThatCode(() -> GatewayClient.builder().batchFrames(true).maxFrameBytes(16_384).build().dispose())
+            .doesNotThrowAnyException();
+        assertThatCode(() -> GatewayClient.builder().maxFrameBytes(1024).build().dispose())
+            .as("without batch frames the smallest limit stands").doesNotThrowAnyException();
     }
 
     @Test

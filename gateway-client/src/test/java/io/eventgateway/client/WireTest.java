@@ -89,6 +89,30 @@ class WireTest {
     }
 
     @Test
+    void aBatchFrameGivesItsMessagesInOrderAndRefusesWhatCannotBeInOne() {
+        JsonNode batch = Wire.batch(json("{\"type\":\"batch\",\"timestamp\":\"2026-01-08T12:00:00Z\","
+            + "\"payload\":{\"messages\":[{\"type\":\"ping\",\"id\":\"p\"},{\"type\":\"overflow\"}]}}"), WS);
+        assertThat(batch.size()).isEqualTo(2);
+        assertThat(Wire.batched(batch.get(0), WS)).isEqualTo("ping");
+        assertThat(Wire.batched(batch.get(1), WS)).isEqualTo("overflow");
+
+        assertThatThrownBy(() -> Wire.batch(json("{\"type\":\"batch\",\"payload\":{\"messages\":{}}}"), WS))
+            .isInstanceOfSatisfying(GatewayClientException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BAD_RESPONSE))
+            .hasMessageContaining(WS).hasMessageContaining("without a 'payload.messages' array");
+        assertThatThrownBy(() -> Wire.batch(json("{\"type\":\"batch\"}"), WS))
+            .hasMessageContaining("without a 'payload.messages' array");
+        assertThatThrownBy(() -> Wire.batched(json("{\"type\":\"connected\",\"payload\":{}}"), WS))
+            .hasMessageContaining("sent 'connected' inside a batch");
+        assertThatThrownBy(() -> Wire.batched(json("{\"type\":\"batch\",\"payload\":{\"messages\":[]}}"), WS))
+            .hasMessageContaining("sent 'batch' inside a batch");
+        assertThatThrownBy(() -> Wire.batched(json("\"event\""), WS))
+            .hasMessageContaining("not a JSON object with a string 'type' ('\"event\"')");
+        assertThatThrownBy(() -> Wire.batched(json("{\"type\":1}"), WS))
+            .hasMessageContaining("not a JSON object with a string 'type'");
+    }
+
+    @Test
     void aLongBodyIsAbbreviatedToOneLineInMessages() {
         String html = "<html>\n<body>\n" + "x".repeat(500) + "\n</body></html>";
         assertThatThrownBy(() -> Wire.body(html.getBytes(StandardCharsets.UTF_8), GET, 200))
