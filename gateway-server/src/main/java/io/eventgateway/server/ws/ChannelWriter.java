@@ -32,14 +32,13 @@ import reactor.netty.Connection;
  * retained duplicate of a frame built once per loop ({@link WireFrames}), unless the connection compresses.
  *
  * <p>A connection that asked for batches ({@code /ws?batch=true}) gets the messages of one drain pass, after its
- * first ({@code connected}), gathered into {@code batch} frames of at most {@link #MAX_BATCH_BYTES}: one frame, one
- * write and one frame for the client to read instead of one per event. A pass that drains a single message, or a
- * message too big to share a frame, still writes it alone. Why: a client pays per frame, not per byte; at 1
- * topic x 1,000 subscribers the bench's reader spent 0.76-0.80 of a core on the gateway's frames at 150,000
- * events/s, and nats-server, which packs what is pending for a connection into one frame, reached a higher rate
- * for less (docs/BENCHMARKS.md, "At 1,000 subscribers and at many topics"). Nothing waits for a batch to fill:
- * a batch holds what was already there when the loop came to the connection, so it grows only when the loop falls
- * behind, and costs no latency when it does not.
+ * first ({@code connected}), gathered into {@code batch} frames of at most {@link #MAX_BATCH_BYTES}. A pass that
+ * drains a single message, or a message too big to share a frame, still writes it alone. Why: at 1 topic x 1,000
+ * subscribers and 300 events/s the gateway's loops are behind often enough that about 6 events wait together per
+ * connection, and sending them as one frame (one write here, one frame for the client to read) took the steady
+ * p99 from 265 ms to 114 ms (docs/BENCHMARKS.md, "Batch frames"). Nothing waits for a batch to fill: a batch holds
+ * what was already there when the loop came to the connection, so it grows only when the loop falls behind, and
+ * costs no latency when it does not.
  *
  * <p>Threads: the stream is drained on the connection's event loop (its {@code LoopBatcher}), and this writer's
  * requests come from that loop too (its {@code onNext}, and the writability handler), so the channel's writes
