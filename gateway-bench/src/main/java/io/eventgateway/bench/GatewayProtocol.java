@@ -197,38 +197,28 @@ final class GatewayProtocol implements Protocol, Protocol.Decoder {
      * @return the index after the message, or -1 (nothing reported) when the data is not shaped that way
      */
     private static int benchData(byte[] b, int data, int end, long seq, Inbound inbound) {
-        int at = data;
-        if (!Scan.startsWith(b, at, end, BENCH_T)) {
+        int tAt = key(b, data, end, BENCH_T);
+        int nAt = tAt < 0 ? -1 : key(b, Scan.digitsEnd(b, tAt, end), end, BENCH_N);
+        int kAt = nAt < 0 ? -1 : key(b, Scan.digitsEnd(b, nAt, end), end, BENCH_K);
+        int padAt = kAt < 0 ? -1 : key(b, Scan.digitsEnd(b, kAt, end), end, BENCH_PAD);
+        if (padAt < 0) {
             return -1;
         }
-        at += BENCH_T.length;
-        long t = Scan.number(b, at, end);
-        at = Scan.digitsEnd(b, at, end);
-        if (!Scan.startsWith(b, at, end, BENCH_N)) {
-            return -1;
-        }
-        at += BENCH_N.length;
-        long n = Scan.number(b, at, end);
-        at = Scan.digitsEnd(b, at, end);
-        if (!Scan.startsWith(b, at, end, BENCH_K)) {
-            return -1;
-        }
-        at += BENCH_K.length;
-        long k = Scan.number(b, at, end);
-        at = Scan.digitsEnd(b, at, end);
-        if (!Scan.startsWith(b, at, end, BENCH_PAD)) {
-            return -1;
-        }
-        at = Scan.quoteOrBackslash(b, at + BENCH_PAD.length, end);
-        while (at < end && b[at] == '\\') {
-            at = Scan.quoteOrBackslash(b, at + 2, end);
-        }
+        long t = Scan.number(b, tAt, end);
+        long n = Scan.number(b, nAt, end);
+        long k = Scan.number(b, kAt, end);
+        int at = Scan.closingQuote(b, padAt, end);
         if (at + 4 > end || b[at + 1] != '}' || b[at + 2] != '}' || b[at + 3] != '}'
             || t == Long.MIN_VALUE || n == Long.MIN_VALUE || k == Long.MIN_VALUE) {
             return -1;
         }
         inbound.event(seq, k, n, t);
         return at + 4;
+    }
+
+    /** The index after {@code key} when it stands exactly at {@code at}, else -1. */
+    private static int key(byte[] b, int at, int end, byte[] key) {
+        return Scan.startsWith(b, at, end, key) ? at + key.length : -1;
     }
 
     /**

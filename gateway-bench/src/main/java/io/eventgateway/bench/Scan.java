@@ -58,11 +58,7 @@ final class Scan {
         for (int i = at; i < end; i++) {
             byte c = b[i];
             if (c == '"') {
-                // To the closing quote: a string's content is skipped eight bytes at a time.
-                i = quoteOrBackslash(b, i + 1, end);
-                while (i < end && b[i] == '\\') {
-                    i = quoteOrBackslash(b, i + 2, end);
-                }
+                i = closingQuote(b, i + 1, end);
             } else if (c == '{' || c == '[') {
                 depth++;
             } else if ((c == '}' || c == ']') && --depth == 0) {
@@ -70,6 +66,18 @@ final class Scan {
             }
         }
         return -1;
+    }
+
+    /**
+     * The index of the quote that closes a string whose content starts at {@code from}, escapes skipped, eight bytes
+     * at a time; {@code end} or more when the string does not end before {@code end}.
+     */
+    static int closingQuote(byte[] b, int from, int end) {
+        int i = quoteOrBackslash(b, from, end);
+        while (i < end && b[i] == '\\') {
+            i = quoteOrBackslash(b, i + 2, end);
+        }
+        return i;
     }
 
     /**
