@@ -84,6 +84,19 @@ class ScenariosIT {
     }
 
     @Test
+    void batchFramesAreReadWholeWithOverflowsInside() throws Exception {
+        // A write delay makes events wait together, so they come in batch frames; the stalled clients' overflow
+        // announcements then come inside batches too, and the reader must still account for every event.
+        Report report = run(c -> c.withWs(c.ws().withBufferSize(10).withWriteDelay(Duration.ofMillis(20))),
+            "slow-consumers", "--protocol", "gateway-batch", "--subscribers", "10", "--slow-share", "0.2", "--rate",
+            "300", "--slow-receive-buffer", "2048");
+        assertHealthy(report);
+        assertThat(report.correctness.announcedDrops).isPositive();
+        assertThat(report.machine.framesReceived).as("frames").isPositive()
+            .isLessThan(report.correctness.received / 2);
+    }
+
+    @Test
     void churnKeepsEveryReconnectingStreamWhole() throws Exception {
         Report report = run(UnaryOperator.identity(), "churn", "--subscribers", "10", "--churn-share", "0.5",
             "--churn", "10", "--rate", "100");
