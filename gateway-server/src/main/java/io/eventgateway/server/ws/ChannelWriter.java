@@ -172,7 +172,13 @@ final class ChannelWriter implements CoreSubscriber<Object>, ConnectionStream.Dr
 
     @Override
     public void drained() {
-        flush();
+        try {
+            flush();
+        } catch (Throwable error) {
+            // Nothing here should throw; if it does, this connection ends (1011), not the loop's whole drain pass.
+            Exceptions.throwIfJvmFatal(error);
+            fail(error);
+        }
     }
 
     /** Adds a message to the next batch frame, writing the gathered ones first when it would not fit. */
@@ -252,11 +258,12 @@ final class ChannelWriter implements CoreSubscriber<Object>, ConnectionStream.Dr
         channel.write(frame, noPromise);
     }
 
-    /** Writes what was gathered and flushes the channel. */
+    /** Writes what was gathered (dropping it if that fails) and flushes the channel. */
     private void flush() {
         try {
             writeGathered();
         } finally {
+            clearGathered();
             channel.flush();
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventgateway.event.Event;
 import io.eventgateway.hub.Overflow;
 import io.eventgateway.server.metrics.GatewayMetricsRecorder;
@@ -40,6 +41,7 @@ class ChannelWriterTest {
     private final ServerFrames frames = new ServerFrames(Clock.fixed(NOW, ZoneOffset.UTC), GatewayMetricsRecorder.NOOP);
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final List<Long> requested = new ArrayList<>();
+    private boolean cancelled;
 
     @AfterEach
     void finish() {
@@ -66,6 +68,7 @@ class ChannelWriterTest {
 
             @Override
             public void cancel() {
+                cancelled = true;
             }
         });
         return writer;
@@ -217,6 +220,25 @@ class ChannelWriterTest {
         ((TextWebSocketFrame) batchFrame).release();
         assertThat(batch.at("/payload/messages")).extracting(m -> m.at("/payload/seq").asLong())
             .containsExactly(1L, 2L);
+    }
+
+    @Test
+    void anEventThatCannotBeEncodedEndsTheStreamAfterTheMessagesGatheredBeforeIt() throws IOException {
+        ChannelWriter writer = writer(true, true);
+        writer.onNext(connected(true));
+        writer.onNext(event(1, 10));
+        writer.onNext(event(2, 10));
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.putPOJO("broken", new UndeliverableEventIT.Unwritable());
+        writer.onNext(new Event(3, Topic.parse("task:T-1"), "test.broken", NOW, data));
+        writer.onNext(event(4, 10));
+        writer.drained();
+
+        List<JsonNode> read = written();
+        assertThat(read).extracting(node -> node.path("type").asText()).containsExactly("connected", "batch");
+        assertThat(read.get(1).at("/payload/messages")).extracting(m -> m.at("/payload/seq").asLong())
+            .containsExactly(1L, 2L);
+        assertThat(cancelled).as("the stream is cancelled: the connection closes 1011").isTrue();
     }
 
     @Test
