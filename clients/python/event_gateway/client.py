@@ -162,7 +162,11 @@ class GatewayClient(DomainApi):
 
     Options (all keyword-only):
 
-    - ``ws_url``: the WebSocket address (default ``ws[s]://<api_base host>/<path>/ws``);
+    - ``ws_url``: the WebSocket address (default ``ws[s]://<api_base host>/<path>/ws``), without a ``batch``
+      parameter (``batch_frames`` adds it);
+    - ``batch_frames`` (False): True asks the gateway for ``batch`` frames (``/ws?batch=true``, PROTOCOL.md
+      section 5): it may then pack several messages into one frame, which the client unpacks and handles in
+      order, each as if it had come alone. Fewer frames for a busy subscriber; delivery is the same;
     - ``token``: sent as ``Authorization: Bearer <token>`` on every request and on the upgrade; ``headers``: more
       HTTP headers; ``origin``: an ``Origin`` header for the upgrade (none by default, as befits a non-browser
       client; the gateway refuses origins outside ``ws.allowed-origins`` with 403);
@@ -185,7 +189,8 @@ class GatewayClient(DomainApi):
 
     def __init__(self, api_base: str = "http://127.0.0.1:9090", *, ws_url: Optional[str] = None,
                  token: Optional[str] = None, headers: Optional[Mapping[str, str]] = None,
-                 origin: Optional[str] = None, use_websocket: bool = True, fallback_to_polling: bool = True,
+                 origin: Optional[str] = None, batch_frames: bool = False, use_websocket: bool = True,
+                 fallback_to_polling: bool = True,
                  poll_interval: float = 2.0, poll_page_size: int = 1000, backoff_initial: float = 0.25,
                  backoff_max: float = 30.0, backoff_factor: float = 2.0, backoff_reset: float = 5.0,
                  connect_timeout: float = 10.0, request_timeout: float = 10.0,
@@ -194,7 +199,12 @@ class GatewayClient(DomainApi):
                  on_error: Optional[Callable[[GatewayError], Any]] = None,
                  random: Optional[Callable[[], float]] = None):
         self.api_base = _check_http_url(api_base)
+        if not isinstance(batch_frames, bool):
+            raise invalid(f"batch_frames must be True or False, got {batch_frames!r}", option="batch_frames")
+        self._batch_frames = batch_frames
         self.ws_url = _check_ws_url(ws_url) if ws_url is not None else _derive_ws_url(self.api_base)
+        if batch_frames:
+            self.ws_url = _with_query(self.ws_url, "batch=true")
         hdrs: Dict[str, str] = {}
         if headers is not None:
             if not isinstance(headers, Mapping) or not all(
@@ -256,10 +266,11 @@ class GatewayClient(DomainApi):
         self._poll_error: Optional[GatewayError] = None   # why the last poll failed
         #: the error behind the current state (why it is not live), if any
         self.last_error: Optional[GatewayError] = None
-        #: counters: events delivered, duplicates dropped, connections opened, overflows repaired, ...
+        #: counters: events delivered, duplicates dropped, connections opened, overflows repaired, batch frames
+        #: received (``batches``), ...
         self.stats: Dict[str, int] = {k: 0 for k in (
             "delivered", "duplicates_dropped", "connections", "connect_failures", "overflows", "resynced_events",
-            "resync_failures", "polls", "pings", "callback_errors", "protocol_errors")}
+            "resync_failures", "polls", "pings", "callback_errors", "protocol_errors", "batches")}
 
     # -- life ----------------------------------------------------------------------------------------------------
 
@@ -685,9 +696,38 @@ class GatewayClient(DomainApi):
                 conn.send(pong)
             except Exception as e:  # noqa: BLE001
                 raise GatewayError(errors.CONNECTION_LOST, f"cannot answer ping: {_socket_reason(e)}") from None
+        elif kind == "batch":
+            self._on_batch(conn, message)
         elif kind == "connected":
             raise GatewayError(errors.PROTOCOL_ERROR, "a second 'connected' frame on one connection")
         # unsubscribed, published, pong, auth_expiring and types of newer gateways need nothing from this client
+
+    def _on_batch(self, conn: _Connection, frame: Dict[str, Any]) -> None:
+        """A ``batch`` frame (PROTOCOL.md section 5): its messages are handled in order, each exactly as a frame of
+        its own. Each is checked when its turn comes, so the messages before a bad one are handled first, as they
+        would have been in frames of their own."""
+        if not self._batch_frames:
+            raise GatewayError(errors.PROTOCOL_ERROR, "a 'batch' frame, which this client did not ask for (it "
+                               "connected without batch=true)")
+        payload = frame.get("payload")
+        messages = payload.get("messages") if isinstance(payload, dict) else None
+        if not isinstance(messages, list):
+            text = _clip(_dumps(frame))
+            raise GatewayError(errors.PROTOCOL_ERROR, f"a batch without a 'payload.messages' array: {text}",
+                               {"frame": text})
+        self.stats["batches"] += 1
+        for index, message in enumerate(messages):
+            if conn.closed:
+                return   # closed from a callback: the rest would not have been read had they come alone
+            if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+                text = _clip(_dumps(message))
+                raise GatewayError(errors.PROTOCOL_ERROR, f"a batch holding a message that is not an object with a "
+                                   f"string 'type' (message {index}): {text}", {"index": index, "message": text})
+            if message["type"] in ("connected", "batch"):
+                text = _clip(_dumps(message))
+                raise GatewayError(errors.PROTOCOL_ERROR, f"'{message['type']}' inside a batch, where it may never "
+                                   f"be (message {index}): {text}", {"index": index, "message": text})
+            self._handle(conn, message)
 
     def _on_subscribed(self, conn: _Connection, rid: object, payload: Dict[str, Any]) -> None:
         sub = conn.pending.pop(rid, None) if isinstance(rid, str) else None
@@ -977,7 +1017,17 @@ def _check_ws_url(url: object) -> str:
         parts.port  # noqa: B018
     except ValueError:
         raise invalid(f"ws_url has a bad port: {url!r}", option="ws_url") from None
+    if any(name == "batch" for name, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)):
+        raise invalid(f"ws_url must not carry a batch parameter (pass batch_frames=True instead), got {url!r}",
+                      option="ws_url")
     return url
+
+
+def _with_query(url: str, param: str) -> str:
+    """``url`` with ``param`` (``name=value``) added to its query."""
+    parts = urllib.parse.urlsplit(url)
+    query = f"{parts.query}&{param}" if parts.query else param
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
 def _derive_ws_url(api_base: str) -> str:
@@ -1026,6 +1076,10 @@ def _show(patterns: Sequence[str], limit: int = 4) -> str:
     shown = ", ".join(repr(p) for p in patterns[:limit])
     more = f", ... ({len(patterns)} patterns)" if len(patterns) > limit else ""
     return f"[{shown}{more}]"
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def _clip(data: bytes, limit: int = 120) -> str:

@@ -119,7 +119,7 @@ class WebSocketAnswersTest(GatewayTestCase):
         self.addCleanup(server.close)
         return server
 
-    def protocol_error(self, frames):
+    def protocol_error(self, frames, **options):
         """Serves ``frames`` on every connection, subscribes, and answers the server and the PROTOCOL_ERROR the
         client reported."""
         def script(sock):
@@ -128,7 +128,8 @@ class WebSocketAnswersTest(GatewayTestCase):
 
         server = self.fake(script)
         errs = Errors()
-        c = self.client(server.url, fallback_to_polling=False, backoff_initial=0.05, backoff_max=0.1, on_error=errs)
+        c = self.client(server.url, fallback_to_polling=False, backoff_initial=0.05, backoff_max=0.1, on_error=errs,
+                        **options)
         c.subscribe(["task:*"], Recorder(), wait=False)
         return server, errs.wait_code("PROTOCOL_ERROR")
 
@@ -286,6 +287,153 @@ class WebSocketAnswersTest(GatewayTestCase):
         self.assertIn(b"\r\nAuthorization: Bearer s3cret\r\n", server.heads[0])
         self.assertIn(b"\r\nX-Trace: t1\r\n", server.heads[0])
         self.assertNotIn(b"\r\nOrigin:", server.heads[0], "a non-browser client sends no Origin by default")
+
+
+
+def event(seq, topic="task:A", **data):
+    return {"type": "event", "timestamp": "2026-01-01T00:00:00.000Z",
+            "payload": {"seq": seq, "topic": topic, "eventType": "x", "data": data}}
+
+
+def batch(*messages):
+    return {"type": "batch", "timestamp": "2026-01-01T00:00:00.000Z", "payload": {"messages": list(messages)}}
+
+
+class BatchFramesTest(GatewayTestCase):
+    """``batch_frames=True`` against a scripted gateway (PROTOCOL.md section 5, "batch")."""
+
+    def fake(self, script):
+        server = FakeWs(script)
+        self.addCleanup(server.close)
+        return server
+
+    def test_a_batch_is_handled_in_order_as_single_frames_would_be(self):
+        # One batch: the reply to subscribe, an event, an overflow (repaired over REST before anything after it),
+        # another event and a ping; then a single frame, which a batching connection still takes.
+        log, pong = [], []
+        lock = threading.Lock()
+
+        def note(entry):
+            with lock:
+                log.append(entry)
+
+        def rest(method, path, headers, body):
+            note(("rest", path))
+            events = [{"seq": s, "topic": "task:A", "eventType": "x", "timestamp": "2026-01-01T00:00:00.000Z",
+                       "data": {"resynced": True}} for s in (12, 13, 14)]
+            return json_answer(200, {"events": events, "headSeq": 16, "oldestSeq": 1, "hasMore": False,
+                                     "truncated": False})
+
+        def script(sock):
+            sock.sendall(connected_frame())
+            _, data = read_client_frame(sock)
+            rid = json.loads(data)["id"]
+            sock.sendall(ws_text(batch(
+                {"type": "subscribed", "id": rid, "timestamp": "t",
+                 "payload": {"topics": ["task:*"], "activeSubscriptions": 1, "headSeq": 10}},
+                event(11),
+                {"type": "overflow", "timestamp": "t", "payload": {"dropped": 3, "firstDroppedSeq": 12,
+                                                                   "lastDroppedSeq": 14,
+                                                                   "resync": "/api/events?since=11&until=14"}},
+                event(15),
+                {"type": "ping", "id": "p-1", "timestamp": "t", "payload": {}})))
+            opcode, answer = read_client_frame(sock)
+            pong.append((opcode, json.loads(answer)))
+            note(("pong", json.loads(answer).get("id")))
+            sock.sendall(ws_text(event(16)))
+            drain(sock)
+
+        server = self.fake(script)
+        fake_rest = FakeHttp(rest)
+        self.addCleanup(fake_rest.close)
+        rec, errs = Recorder(), Errors()
+
+        def callback(ev):
+            note(("event", ev["seq"]))
+            rec(ev)
+
+        c = self.client(fake_rest.url, ws_url=server.url.replace("http", "ws") + "/ws", batch_frames=True,
+                        fallback_to_polling=False, on_error=errs)
+        c.subscribe(["task:*"], callback)
+        rec.wait_seq(16)
+        self.assertEqual(rec.seqs, [11, 12, 13, 14, 15, 16])
+        self.assertEqual([e["data"] for e in rec.events[1:4]], [{"resynced": True}] * 3)
+        self.assertEqual(pong, [(1, {"type": "pong", "id": "p-1"})])
+        self.assertEqual(log, [("event", 11), ("rest", "/api/events?since=11&until=14&limit=1000&topics=task%3A%2A"),
+                               ("event", 12), ("event", 13), ("event", 14), ("event", 15), ("pong", "p-1"),
+                               ("event", 16)])
+        self.assertTrue(server.heads[0].startswith(b"GET /ws?batch=true HTTP/1.1\r\n"), server.heads[0][:40])
+        self.assertEqual((c.stats["batches"], c.stats["overflows"], c.stats["resynced_events"], c.stats["pings"]),
+                         (1, 1, 3, 1))
+        self.assertEqual((errs.codes(), c.stats["connections"], c.state), ([], 1, "live"))
+
+    def test_without_batch_frames_the_url_has_no_batch_parameter(self):
+        def script(sock):
+            sock.sendall(connected_frame())
+            drain(sock)
+
+        server = self.fake(script)
+        c = self.client(server.url, fallback_to_polling=False)
+        c.connect(timeout=5)
+        self.assertTrue(server.heads[0].startswith(b"GET /ws HTTP/1.1\r\n"), server.heads[0][:40])
+
+    def test_the_messages_before_a_bad_one_are_handled_then_the_connection_ends(self):
+        def script(sock):
+            sock.sendall(connected_frame())
+            _, data = read_client_frame(sock)
+            rid = json.loads(data)["id"]
+            sock.sendall(ws_text(batch(
+                {"type": "subscribed", "id": rid, "timestamp": "t",
+                 "payload": {"topics": ["task:*"], "activeSubscriptions": 1, "headSeq": 10}},
+                event(11), event(12), {"type": "connected", "payload": {}}, event(13))))
+            drain(sock)
+
+        server = self.fake(script)
+        rec, errs = Recorder(), Errors()
+        c = self.client(server.url, batch_frames=True, fallback_to_polling=False, backoff_initial=0.05,
+                        backoff_max=0.1, on_error=errs)
+        c.subscribe(["task:*"], rec, wait=False)
+        e = errs.wait_code("PROTOCOL_ERROR")
+        self.assertIn("'connected' inside a batch", e.message)
+        self.assertEqual(e.details["index"], 3)
+        wait_until(lambda: server.connections >= 2, 5, "a reconnect")
+        self.assertEqual(rec.seqs, [11, 12], "the events before the bad message, not the one after it")
+        self.assertGreaterEqual(c.stats["protocol_errors"], 1)
+
+    def malformed(self, frame, **options):
+        def script(sock):
+            sock.sendall(connected_frame() + ws_text(frame))
+            drain(sock)
+
+        server = self.fake(script)
+        errs = Errors()
+        c = self.client(server.url, fallback_to_polling=False, backoff_initial=0.05, backoff_max=0.1, on_error=errs,
+                        **{"batch_frames": True, **options})
+        c.subscribe(["task:*"], Recorder(), wait=False)
+        e = errs.wait_code("PROTOCOL_ERROR")
+        wait_until(lambda: server.connections >= 2, 5, "a reconnect")
+        return e
+
+    def test_malformed_batches_are_protocol_errors(self):
+        cases = [
+            ({"type": "batch", "payload": {}}, "without a 'payload.messages' array"),
+            ({"type": "batch"}, "without a 'payload.messages' array"),
+            ({"type": "batch", "payload": {"messages": {"type": "ping"}}}, "without a 'payload.messages' array"),
+            (batch(event(1), 5), "not an object with a string 'type' (message 1)"),
+            (batch({"payload": {}}, event(1)), "not an object with a string 'type' (message 0)"),
+            (batch({"type": 7}), "not an object with a string 'type'"),
+            (batch(event(1), batch(event(2), event(3))), "'batch' inside a batch"),
+            (batch({"type": "connected", "payload": {}}), "'connected' inside a batch"),
+            (batch({"type": "event", "payload": {"topic": "a:b", "eventType": "x"}}), "'seq'"),
+        ]
+        for frame, text in cases:
+            with self.subTest(frame=frame):
+                e = self.malformed(frame)
+                self.assertIn(text, e.message)
+
+    def test_a_batch_not_asked_for_is_a_protocol_error(self):
+        e = self.malformed(batch(event(1), event(2)), batch_frames=False)
+        self.assertIn("did not ask for", e.message)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,9 @@ class ArgumentsTest(unittest.TestCase):
                        dict(backoff_max=0.1, backoff_initial=1), dict(backoff_factor=0.5),
                        dict(poll_interval=float("nan")), dict(poll_page_size=0), dict(poll_page_size=10001),
                        dict(connect_timeout="1"), dict(token=""), dict(token="a\nb"), dict(headers={"a": 1}),
-                       dict(origin="evil"), dict(use_websocket="yes"), dict(on_state=5)]:
+                       dict(origin="evil"), dict(use_websocket="yes"), dict(on_state=5), dict(batch_frames="yes"),
+                       dict(batch_frames=1), dict(ws_url="ws://h/ws?batch=true"),
+                       dict(ws_url="ws://h/ws?batch=false", batch_frames=True), dict(ws_url="ws://h/ws?x=1&batch")]:
             with self.subTest(kwargs=kwargs):
                 kwargs.setdefault("api_base", "http://127.0.0.1:9090")
                 e = self.assertCode("INVALID_ARGUMENT", GatewayClient, **kwargs)
@@ -82,6 +84,17 @@ class ArgumentsTest(unittest.TestCase):
         self.assertEqual(GatewayClient("http://127.0.0.1:9090").ws_url, "ws://127.0.0.1:9090/ws")
         self.assertEqual(GatewayClient("https://gw.example/prefix/").ws_url, "wss://gw.example/prefix/ws")
         self.assertEqual(GatewayClient("https://gw.example/prefix/").api_base, "https://gw.example/prefix")
+
+    def test_batch_frames_asks_for_them_in_the_ws_url(self):
+        self.assertEqual(GatewayClient("http://127.0.0.1:9090", batch_frames=True).ws_url,
+                         "ws://127.0.0.1:9090/ws?batch=true")
+        self.assertEqual(GatewayClient("https://gw.example/prefix/", batch_frames=True).ws_url,
+                         "wss://gw.example/prefix/ws?batch=true")
+        self.assertEqual(GatewayClient(ws_url="ws://h:1/ws", batch_frames=True).ws_url, "ws://h:1/ws?batch=true")
+        self.assertEqual(GatewayClient(ws_url="ws://h:1/ws?tenant=a", batch_frames=True).ws_url,
+                         "ws://h:1/ws?tenant=a&batch=true")
+        self.assertEqual(GatewayClient(ws_url="ws://h:1/ws?tenant=a").ws_url, "ws://h:1/ws?tenant=a")
+        self.assertEqual(GatewayClient(ws_url="ws://h:1/ws?batches=1").ws_url, "ws://h:1/ws?batches=1")
 
     def test_subscribe_and_publish_check_their_arguments_before_sending(self):
         c = GatewayClient("http://127.0.0.1:1")   # nothing listens there: a check that passed would fail later
