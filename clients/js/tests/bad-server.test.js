@@ -168,3 +168,49 @@ test('a resync answered badly is RESYNC_FAILED; the gap is then recovered throug
     await c.close();
   }
 });
+
+test('batch frames the protocol does not allow are PROTOCOL_ERROR, after the messages before the bad one were handled', async (t) => {
+  const ev = (seq) => ({ type: 'event', timestamp: 't', payload: { seq, topic: 'a:b', eventType: 'x', data: {} } });
+  const batch = (payload) => JSON.stringify({ type: 'batch', timestamp: 't', payload });
+  const cases = [
+    { frames: [connected(), batch({})], pattern: /sent a batch without a 'payload.messages' array/ },
+    { frames: [connected(), batch({ messages: { 0: ev(1) } })], pattern: /sent a batch without a 'payload.messages' array/ },
+    { frames: [connected(), JSON.stringify({ type: 'batch', messages: [ev(1)] })], pattern: /sent a batch without a 'payload.messages' array/ },
+    { frames: [connected(), batch({ messages: [ev(1), 5] })], pattern: /a batch holding a message that is not an object with a string 'type' \(message 2 of 2 of a batch\): "5"/, seen: [1] },
+    { frames: [connected(), batch({ messages: [ev(1), ev(2), { type: 7, payload: {} }] })], pattern: /not an object with a string 'type' \(message 3 of 3/, seen: [1, 2] },
+    { frames: [connected(), batch({ messages: [ev(1), JSON.parse(connected())] })], pattern: /sent 'connected' inside a batch, where it may never be \(message 2 of 2/, seen: [1] },
+    { frames: [connected(), batch({ messages: [ev(1), { type: 'batch', payload: { messages: [ev(2)] } }] })], pattern: /sent 'batch' inside a batch/, seen: [1] },
+    { frames: [connected(), batch({ messages: [{ type: 'event', seq: 1 }] })], pattern: /sent a 'event' message 1 of 1 of a batch without a payload object/ },
+    { frames: [batch({ messages: [JSON.parse(connected()), ev(1)] })], pattern: /first frame must be 'connected', got 'batch'/ },
+  ];
+  for (const { frames, pattern, seen: expected = [] } of cases) {
+    const urls = [];
+    const server = await fakeServer(t, { onUpgrade: (req, socket, head, accept) => { urls.push(req.url); accept((ws) => frames.forEach((f) => ws.send(f))); } });
+    const c = client(t, server.url, { batchFrames: true });
+    const seen = [];
+    c.on('event', (e) => seen.push(e.seq));
+    const error = nextEmitted(c, 'error');
+    c.connect().catch(() => {});
+    isError('PROTOCOL_ERROR', pattern)(await error);
+    assert.deepEqual(seen, expected, `${pattern}: the messages before the bad one were handled`);
+    await waitFor(() => server.upgrades() >= 2, 'a reconnect after the protocol error');
+    assert.deepEqual(urls.slice(0, 2), ['/ws?batch=true', '/ws?batch=true']);
+    await c.close();
+  }
+});
+
+test('a batch frame a client did not ask for is a PROTOCOL_ERROR that names the batchFrames option', async (t) => {
+  const urls = [];
+  const frame = JSON.stringify({ type: 'batch', timestamp: 't', payload: { messages: [
+    { type: 'event', timestamp: 't', payload: { seq: 1, topic: 'a:b', eventType: 'x', data: {} } },
+    { type: 'event', timestamp: 't', payload: { seq: 2, topic: 'a:b', eventType: 'x', data: {} } }] } });
+  const server = await fakeServer(t, { onUpgrade: (req, socket, head, accept) => { urls.push(req.url); accept((ws) => { ws.send(connected()); ws.send(frame); }); } });
+  const c = client(t, server.url);
+  const seen = [];
+  c.on('event', (e) => seen.push(e.seq));
+  const error = nextEmitted(c, 'error');
+  await c.connect();
+  isError('PROTOCOL_ERROR', /sent a 'batch' frame, which this client did not ask for \(it connected without batch=true; see the batchFrames option\)/)(await error);
+  assert.equal(urls[0], '/ws');
+  assert.deepEqual(seen, []);
+});

@@ -323,3 +323,121 @@ test('overflow: the gap is read over REST page by page, selected like the subscr
   assert.equal(firstUrl.searchParams.get('until'), '129');
   await client.close();
 });
+
+// Batch frames (batchFrames: true, PROTOCOL.md section 5 "batch"): one frame, several messages, each handled in order
+// exactly as if it had come alone.
+
+const at = (type, payload, extra = {}) => ({ type, timestamp: '2026-01-01T00:00:00.000Z', ...extra, payload });
+const eventMessage = (seq, topic = 'task:A') => at('event', { seq, topic, eventType: 'task.x', data: { n: seq } });
+
+test('batch frames: events, a reply, a ping, an overflow and an error in one frame are handled in order, as if alone', async (t) => {
+  const gap = [102, 103, 104].map((seq) => ({ seq, topic: 'task:A', eventType: 'task.x', data: { n: seq }, timestamp: 't' }));
+  let answerGap;
+  const gapAsked = new Promise((resolve) => { answerGap = resolve; });
+  const requests = [];
+  const fetch = async (url) => {
+    requests.push(url);
+    await gapAsked;
+    return new Response(JSON.stringify({ events: gap, headSeq: 110, oldestSeq: 1, hasMore: false, truncated: false }), { status: 200 });
+  };
+  const { server, client, seen, errors, states } = setup(t, { fetch, batchFrames: true });
+  // One log of everything the application sees and the client sends, in the order it happens.
+  const log = [];
+  client.on('event', (e) => log.push(`event ${e.seq}`));
+  client.on('overflow', (o) => log.push(`overflow ${o.firstDroppedSeq}-${o.lastDroppedSeq}`));
+  client.on('resync', (r) => log.push(`resync ${r.recovered}`));
+  client.on('error', (e) => log.push(`error ${e.code}`));
+  const ws = await live(server, client, 100);
+  assert.equal(ws.url, 'ws://gw.test/ws?batch=true', 'the connection asks for batch frames');
+  const send = ws.send.bind(ws);
+  ws.send = (text) => { log.push(`sent ${JSON.parse(text).type}`); send(text); };
+  const sub = client.subscribe('task:*');
+  const subReq = lastSent(ws, 'subscribe');
+  const ping = client.ping();
+  const pingReq = lastSent(ws, 'ping');
+  log.length = 0;
+  server.frame(ws, at('batch', { messages: [
+    at('subscribed', { topics: ['task:*'], activeSubscriptions: 1, headSeq: 100 }, { id: subReq.id }),
+    eventMessage(101),
+    at('ping', {}, { id: 'hb-1' }),
+    at('overflow', { dropped: 3, firstDroppedSeq: 102, lastDroppedSeq: 104, resync: '/api/events?since=101&until=104' }),
+    eventMessage(105),
+    at('pong', {}, { id: pingReq.id }),
+    at('error', { code: 'WS_RATE_LIMITED', message: 'slow down', details: {} }),
+    eventMessage(106),
+  ] }));
+  assert.deepEqual(log, ['event 101', 'sent pong', 'overflow 102-104', 'error WS_RATE_LIMITED'],
+    'handled in array order; the events after the overflow wait for its gap, as after single frames');
+  assert.deepEqual(ws.sent.filter((m) => m.type === 'pong'), [{ type: 'pong', id: 'hb-1' }], 'the ping is answered with its id');
+  assert.deepEqual(await sub, { topics: ['task:*'], activeSubscriptions: 1, headSeq: 100 });
+  assert.ok((await ping) >= 0, 'the pong in the batch answers the client ping');
+  assert.equal(errors.at(-1).message, 'slow down');
+  answerGap();
+  await waitFor(() => seen.length === 6, 'the gap and the held events');
+  assert.deepEqual(seen, [101, 102, 103, 104, 105, 106]);
+  assert.deepEqual(log.slice(4), ['event 102', 'event 103', 'event 104', 'event 105', 'event 106', 'resync 3']);
+  assert.equal(new URL(requests[0]).searchParams.get('until'), '104');
+  // Single frames are still accepted beside batches, and a batch's duplicates are dropped like any.
+  server.event(ws, 107);
+  server.frame(ws, at('batch', { messages: [eventMessage(106), eventMessage(108), eventMessage(108), eventMessage(109)] }));
+  assert.deepEqual(seen, [101, 102, 103, 104, 105, 106, 107, 108, 109]);
+  assert.equal(client.lastSeq, 109);
+  assert.deepEqual(states, ['connecting', 'live'], 'the connection was never dropped');
+  assert.equal(ws.closedByClient, null);
+  await client.close();
+});
+
+test('batch frames: a bad message ends the connection after the messages before it were handled; later ones are not', async (t) => {
+  const { server, client, seen, errors } = setup(t, { batchFrames: true });
+  const ws1 = await live(server, client, 0);
+  const sub = client.subscribe('task:*');
+  reply(server, ws1, lastSent(ws1, 'subscribe'), 'subscribed', { topics: ['task:*'], activeSubscriptions: 1, headSeq: 0 });
+  await sub;
+  server.frame(ws1, at('batch', { messages: [
+    eventMessage(1),
+    at('ping', {}, { id: 'hb-2' }),
+    eventMessage(2),
+    at('event', { seq: 'three', topic: 'task:A', eventType: 'task.x', data: {} }),
+    eventMessage(4),
+    at('ping', {}, { id: 'hb-3' }),
+  ] }));
+  assert.deepEqual(seen, [1, 2], 'the events before the bad one were delivered, none after it');
+  assert.deepEqual(ws1.sent.filter((m) => m.type === 'pong'), [{ type: 'pong', id: 'hb-2' }]);
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0].code, 'PROTOCOL_ERROR');
+  assert.match(errors[0].message, /event \(message 4 of 6 of a batch\) without an integer seq.*"three"/);
+  assert.ok(ws1.closedByClient, 'the client dropped the connection');
+  await waitFor(() => server.sockets.length === 2, 'the reconnect');
+  assert.equal(server.last.url, 'ws://gw.test/ws?batch=true', 'the reconnect asks for batches again');
+  server.accept(4);
+  assert.deepEqual(lastSent(server.last, 'subscribe').payload, { topics: ['task:*'], since: 2 });
+  await client.close();
+});
+
+test('batch frames: a listener that closes the client mid-batch stops the rest of the batch', async (t) => {
+  const { server, client, seen } = setup(t, { batchFrames: true });
+  client.on('event', (e) => { if (e.seq === 2) client.close(); });
+  const ws = await live(server, client, 0);
+  const sub = client.subscribe('task:*');
+  reply(server, ws, lastSent(ws, 'subscribe'), 'subscribed', { topics: ['task:*'], activeSubscriptions: 1, headSeq: 0 });
+  await sub;
+  server.frame(ws, at('batch', { messages: [eventMessage(1), eventMessage(2), eventMessage(3), at('ping', {}, { id: 'hb-4' })] }));
+  assert.deepEqual(seen, [1, 2]);
+  assert.deepEqual(ws.sent.filter((m) => m.type === 'pong'), [], 'nothing after the close is handled');
+  assert.equal(client.state, 'closed');
+});
+
+test('without batchFrames a batch frame is a PROTOCOL_ERROR, and none of its messages is handled', async (t) => {
+  const { server, client, seen, errors } = setup(t);
+  const ws = await live(server, client, 0);
+  assert.equal(ws.url, 'ws://gw.test/ws', 'no batch parameter by default');
+  const sub = client.subscribe('task:*');
+  reply(server, ws, lastSent(ws, 'subscribe'), 'subscribed', { topics: ['task:*'], activeSubscriptions: 1, headSeq: 0 });
+  await sub;
+  server.frame(ws, at('batch', { messages: [eventMessage(1), eventMessage(2)] }));
+  assert.deepEqual(seen, []);
+  assert.equal(errors[0].code, 'PROTOCOL_ERROR');
+  assert.match(errors[0].message, /sent a 'batch' frame, which this client did not ask for.*batchFrames/);
+  assert.ok(ws.closedByClient);
+  await client.close();
+});

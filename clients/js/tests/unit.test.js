@@ -244,3 +244,25 @@ test('selectors: filters (and of keys, any of values, missing field fails) and e
   assert.ok(compileSelector(undefined, [])(ev('anything', {})), 'empty events = every type');
   assert.ok(!compileSelector({ a: 1 }, undefined)(ev('x', { a: [1] })), 'arrays in data never equal a scalar');
 });
+
+test('batchFrames: adds batch=true to the WebSocket URL only, keeping its query as given; bad values are refused', () => {
+  const WS = new FakeServer().WebSocket;
+  const bad = (fn, pattern) => assert.throws(fn, (e) => {
+    assert.ok(e instanceof GatewayError, `not a GatewayError: ${e}`);
+    assert.equal(e.code, 'INVALID_ARGUMENT');
+    assert.match(e.message, pattern);
+    return true;
+  });
+  assert.equal(new GatewayClient('ws://h:1/ws', { WebSocket: WS }).url, 'ws://h:1/ws');
+  assert.equal(new GatewayClient('ws://h:1/ws', { WebSocket: WS, batchFrames: false }).url, 'ws://h:1/ws');
+  const a = new GatewayClient('http://127.0.0.1:9090', { WebSocket: WS, batchFrames: true });
+  assert.equal(a.url, 'ws://127.0.0.1:9090/ws?batch=true');
+  assert.equal(a.httpUrl, 'http://127.0.0.1:9090/', 'REST calls carry no batch parameter');
+  const b = new GatewayClient('wss://example.test/gateway/ws?access_token=a%20b~c&x=1#frag', { WebSocket: WS, batchFrames: true });
+  assert.equal(b.url, 'wss://example.test/gateway/ws?access_token=a%20b~c&x=1&batch=true', 'the existing query stays byte for byte');
+  assert.equal(b.httpUrl, 'https://example.test/gateway/');
+  assert.equal(new GatewayClient('ws://h:1/ws?', { WebSocket: WS, batchFrames: true }).url, 'ws://h:1/ws?batch=true');
+  bad(() => new GatewayClient('ws://h/ws', { WebSocket: WS, batchFrames: 'true' }), /option 'batchFrames' must be true or false, got "true"/);
+  bad(() => new GatewayClient('ws://h/ws?batch=true', { WebSocket: WS }), /has a 'batch' query parameter: use the option batchFrames: true/);
+  bad(() => new GatewayClient('ws://h/ws?a=1&batch=false', { WebSocket: WS, batchFrames: true }), /'batch' query parameter/);
+});
