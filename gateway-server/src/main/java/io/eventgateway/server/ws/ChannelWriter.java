@@ -34,11 +34,11 @@ import reactor.netty.Connection;
  * <p>A connection that asked for batches ({@code /ws?batch=true}) gets the messages of one drain pass, after its
  * first ({@code connected}), gathered into {@code batch} frames of at most {@link #MAX_BATCH_BYTES}. A pass that
  * drains a single message, or a message too big to share a frame, still writes it alone. Why: at 1 topic x 1,000
- * subscribers and 300 events/s the gateway's loops are behind often enough that about 6 events wait together per
- * connection, and sending them as one frame (one write here, one frame for the client to read) took the steady
- * p99 from 265 ms to 114 ms (docs/BENCHMARKS.md, "Batch frames"). Nothing waits for a batch to fill: a batch holds
- * what was already there when the loop came to the connection, so it grows only when the loop falls behind, and
- * costs no latency when it does not.
+ * subscribers and 300 events/s the gateway's loops are behind often enough that 3 to 6 events wait together per
+ * connection, and sending them as one frame (one write here, one frame for the client to read) brought the steady
+ * p99 to 0.43 and 0.91 of one frame per event (docs/BENCHMARKS.md, "Batch frames"). Nothing waits for a batch to
+ * fill: a batch holds what was already there when the loop came to the connection, so it grows only when the loop
+ * falls behind, and costs no latency when it does not.
  *
  * <p>Threads: the stream is drained on the connection's event loop (its {@code LoopBatcher}), and this writer's
  * requests come from that loop too (its {@code onNext}, and the writability handler), so the channel's writes
