@@ -299,6 +299,14 @@ def batch(*messages):
     return {"type": "batch", "timestamp": "2026-01-01T00:00:00.000Z", "payload": {"messages": list(messages)}}
 
 
+def greet(sock, head_seq=10):
+    """Sends 'connected', reads the client's subscribe and returns the 'subscribed' reply for it (not sent)."""
+    sock.sendall(connected_frame())
+    _, data = read_client_frame(sock)
+    return {"type": "subscribed", "id": json.loads(data)["id"], "timestamp": "t",
+            "payload": {"topics": ["task:*"], "activeSubscriptions": 1, "headSeq": head_seq}}
+
+
 class BatchFramesTest(GatewayTestCase):
     """``batch_frames=True`` against a scripted gateway (PROTOCOL.md section 5, "batch")."""
 
@@ -325,12 +333,8 @@ class BatchFramesTest(GatewayTestCase):
                                      "truncated": False})
 
         def script(sock):
-            sock.sendall(connected_frame())
-            _, data = read_client_frame(sock)
-            rid = json.loads(data)["id"]
             sock.sendall(ws_text(batch(
-                {"type": "subscribed", "id": rid, "timestamp": "t",
-                 "payload": {"topics": ["task:*"], "activeSubscriptions": 1, "headSeq": 10}},
+                greet(sock),
                 event(11),
                 {"type": "overflow", "timestamp": "t", "payload": {"dropped": 3, "firstDroppedSeq": 12,
                                                                    "lastDroppedSeq": 14,
@@ -379,12 +383,8 @@ class BatchFramesTest(GatewayTestCase):
 
     def test_the_messages_before_a_bad_one_are_handled_then_the_connection_ends(self):
         def script(sock):
-            sock.sendall(connected_frame())
-            _, data = read_client_frame(sock)
-            rid = json.loads(data)["id"]
             sock.sendall(ws_text(batch(
-                {"type": "subscribed", "id": rid, "timestamp": "t",
-                 "payload": {"topics": ["task:*"], "activeSubscriptions": 1, "headSeq": 10}},
+                greet(sock),
                 event(11), event(12), {"type": "connected", "payload": {}}, event(13))))
             drain(sock)
 
