@@ -1,5 +1,7 @@
 package io.eventgateway.bench;
 
+import io.eventgateway.log.EventLog;
+import io.eventgateway.r2dbc.sqlite.SqliteConnectionFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -12,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -36,6 +40,8 @@ import reactor.netty.resources.LoopResources;
  * same rows into the same schema with the same {@code synchronous} setting.
  */
 final class PublishScenario {
+
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
 
     private final BenchOptions options;
     private final AtomicLong rejected = new AtomicLong();
@@ -101,16 +107,10 @@ final class PublishScenario {
     private double jdbcBaseline(String pad) throws Exception {
         Path dir = Files.createTempDirectory("bench-jdbc");
         Path file = dir.resolve("baseline.db");
+        createGatewaySchema(file);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
-                s.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY, topic TEXT NOT NULL, event_type TEXT NOT NULL,"
-                    + " ts INTEGER NOT NULL, data TEXT NOT NULL, idempotency_key TEXT)");
-                s.execute("CREATE INDEX events_topic_seq ON events (topic, seq)");
-                s.execute("CREATE INDEX events_ts ON events (ts)");
-                s.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-                s.execute("INSERT INTO meta VALUES ('head_seq', 0)");
             }
             c.setAutoCommit(false);
             long seq = 0;
@@ -139,6 +139,20 @@ final class PublishScenario {
         } finally {
             Files.walk(dir).sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /**
+     * Creates the store the way the gateway does, by opening its log on the file (every schema migration, WAL) and
+     * closing it: the baseline then inserts into exactly the tables and indexes the gateway writes, whatever a later
+     * migration changes.
+     */
+    private static void createGatewaySchema(Path file) {
+        EventLog log = EventLog.r2dbc(SqliteConnectionFactory.from("r2dbc:sqlite:" + file), Clock.systemUTC(),
+            Long.MAX_VALUE, Duration.ofDays(36_500), Duration.ofMinutes(5), Schedulers.single()).block(OPEN_TIMEOUT);
+        if (log == null) {
+            throw new IllegalStateException("the gateway's log did not open on " + file);
+        }
+        log.disposeLater().block(OPEN_TIMEOUT);
     }
 
     private HttpClient client(LoopResources loops) {

@@ -42,7 +42,16 @@ final class Schema {
             + " handoff_context TEXT NOT NULL, work_product_id TEXT, created_at INTEGER NOT NULL)",
         "CREATE INDEX handoffs_task ON handoffs (task_id)");
 
-    private static final List<List<String>> MIGRATIONS = List.of(EVENT_LOG, DOMAIN_STATE);
+    /**
+     * Version 3: drops the index on {@code events (topic, seq)}. No query ever used it (history and replay read seq
+     * ranges and match topic patterns in Java, which an index on exact topics cannot serve), and it was most of what
+     * an append cost the store: plain sqlite-jdbc inserts of the bench's rows, batches of 100 in WAL with
+     * {@code synchronous=NORMAL}, ran at 48,000-59,000 rows/s with it and 106,000-110,000 without, and retention's
+     * deletes paid for it once more (docs/BENCHMARKS.md, "The unused topic index").
+     */
+    private static final List<String> NO_TOPIC_INDEX = List.of("DROP INDEX IF EXISTS events_topic_seq");
+
+    private static final List<List<String>> MIGRATIONS = List.of(EVENT_LOG, DOMAIN_STATE, NO_TOPIC_INDEX);
 
     /** The schema version this build writes. */
     static final int VERSION = MIGRATIONS.size();

@@ -111,7 +111,7 @@ public abstract class AbstractEventLogContractTest {
         return seqs(events);
     }
 
-    private static EventQuery query(long since, long until, long limit, String... patterns) {
+    protected static EventQuery query(long since, long until, long limit, String... patterns) {
         List<TopicPattern> parsed = new ArrayList<>();
         for (String p : patterns) {
             parsed.add(TopicPattern.parse(p));

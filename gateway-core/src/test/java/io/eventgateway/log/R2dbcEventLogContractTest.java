@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventgateway.r2dbc.sqlite.SqliteConnectionFactory;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import io.eventgateway.event.Event;
@@ -91,5 +94,55 @@ final class R2dbcEventLogContractTest extends AbstractEventLogContractTest {
 
         assertThat(first.headSeq()).isEqualTo(1L);
         assertThat(second.headSeq()).isZero();
+    }
+
+    @Test
+    void aVersionTwoStoreIsMigratedWithoutTheTopicIndexAndKeepsItsEvents() throws Exception {
+        Path file = tempDir.resolve("version-2.db");
+        try (java.sql.Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement()) {
+            for (String sql : Schema.migration(1)) {
+                s.execute(sql);
+            }
+            for (String sql : Schema.migration(2)) {
+                s.execute(sql);
+            }
+            s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+            s.execute("INSERT INTO schema_version VALUES (1), (2)");
+            s.execute("INSERT INTO events VALUES (1, 'task:T-1', 'test.n', 1000, '{\"n\":1}', NULL)");
+            s.execute("UPDATE meta SET value = 1 WHERE key = 'head_seq'");
+            assertThat(indexesOfEvents(s)).containsExactlyInAnyOrder("events_topic_seq", "events_ts");
+        }
+
+        EventLog log = EventLog.r2dbc(SqliteConnectionFactory.from("r2dbc:sqlite:" + file), clock(), 1000,
+            Duration.ofDays(365_000), Duration.ofMinutes(5), Schedulers.parallel()).block(TIMEOUT);
+        assertThat(log).isNotNull();
+        try {
+            assertThat(log.headSeq()).isEqualTo(1L);
+            assertThat(append(log, newEvent("task:T-1", "test.n", 2)).get(0).seq()).isEqualTo(2L);
+            assertThat(log.read(query(0, Long.MAX_VALUE, Long.MAX_VALUE)).collectList().block(TIMEOUT))
+                .extracting(e -> e.data().get("n").intValue()).containsExactly(1, 2);
+        } finally {
+            log.disposeLater().block(TIMEOUT);
+        }
+        try (java.sql.Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement()) {
+            assertThat(indexesOfEvents(s)).containsExactly("events_ts");
+            try (ResultSet version = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+                assertThat(version.next()).isTrue();
+                assertThat(version.getInt(1)).isEqualTo(Schema.VERSION).isEqualTo(3);
+            }
+        }
+    }
+
+    private static List<String> indexesOfEvents(Statement s) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (ResultSet rows = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index'"
+            + " AND tbl_name = 'events' AND sql IS NOT NULL")) {
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+        }
+        return names;
     }
 }
