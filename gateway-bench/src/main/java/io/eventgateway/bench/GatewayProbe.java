@@ -26,6 +26,7 @@ final class GatewayProbe {
     private static final Pattern ACTIVE_METRIC =
         Pattern.compile("(?m)^gateway_ws_connections_active(?:\\{[^}]*\\})?\\s+([0-9.eE+]+)");
     private static final Pattern ACTIVE_STATUS = Pattern.compile("\"active\"\\s*:\\s*(\\d+)");
+    private static final Pattern OLDEST_SEQ = Pattern.compile("\"oldestSeq\"\\s*:\\s*(\\d+)");
 
     private final long pid;
     private final boolean inProcess;
@@ -154,6 +155,17 @@ final class GatewayProbe {
             }
         }
         return -1;
+    }
+
+    /**
+     * The gateway's oldest retained seq, from {@code GET /api/events} asking for no event.
+     *
+     * @return the seq, or -1 when the gateway did not answer it
+     */
+    long oldestSeq() {
+        String answer = get("/api/events?since=0&until=0&limit=1");
+        Matcher m = answer == null ? null : OLDEST_SEQ.matcher(answer);
+        return m != null && m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private @Nullable String get(String path) {
