@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Byte-level scanning of received frames. The load generator reads only the few fields it needs from each frame,
@@ -22,6 +23,15 @@ final class Scan {
     private static final long HIGHS = 0x8080808080808080L;
     private static final long QUOTES = 0x2222222222222222L;
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
 
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[HEAD_BYTES]);
 
@@ -104,17 +114,10 @@ final class Scan {
         return end;
     }
 
-    /** Whether {@code b} holds {@code prefix} at {@code at}. */
+    /** Whether {@code b} holds {@code prefix} at {@code at} (compared whole, by the JDK's vectorized mismatch). */
     static boolean startsWith(byte[] b, int at, int end, byte[] prefix) {
-        if (end - at < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (b[at + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
+        return at >= 0 && end - at >= prefix.length && Arrays.equals(b, at, at + prefix.length, prefix, 0,
+            prefix.length);
     }
 
     /** The index of the first {@code needle} in {@code b[from, end)}, or -1. */
@@ -166,6 +169,21 @@ final class Scan {
             return Long.MIN_VALUE;
         }
         return negative ? -value : value;
+    }
+
+    /**
+     * How many decimal digits {@code value} has when written without leading zeros: where a number just read with
+     * {@link #number} ends, without walking its digits a second time.
+     *
+     * @param value a value of at least 0
+     */
+    static int digits(long value) {
+        if (value < 10) {
+            return 1;
+        }
+        // log10(2) is about 1233 / 4096: the digits of the highest power of two below value, give or take one.
+        int guess = (64 - Long.numberOfLeadingZeros(value)) * 1233 >>> 12;
+        return value >= POWERS_OF_TEN[guess] ? guess + 1 : guess;
     }
 
     /** The index after the integer written at {@code at} (an optional minus sign, then digits). */

@@ -44,4 +44,29 @@ class ScanTest {
         byte[] cut = bytes("{\"a\":\"unfinished}");
         assertThat(Scan.valueEnd(cut, 0, cut.length)).isEqualTo(-1);
     }
+
+    @Test
+    void aNumbersDigitsAreCountedAsItIsWritten() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (long power = 1; power > 0 && power <= Long.MAX_VALUE / 10; power *= 10) {
+            for (long value : new long[] {power - 1, power, power + 1, power * 10 - 1}) {
+                assertThat(Scan.digits(value)).as("%d", value).isEqualTo(Long.toString(value).length());
+            }
+        }
+        for (int i = 0; i < 100_000; i++) {
+            long value = random.nextLong(Long.MAX_VALUE) >>> random.nextInt(63);
+            assertThat(Scan.digits(value)).as("%d", value).isEqualTo(Long.toString(value).length());
+        }
+        assertThat(Scan.digits(Long.MAX_VALUE)).isEqualTo(19);
+    }
+
+    @Test
+    void aPrefixMatchesOnlyWhereItStandsWhole() {
+        byte[] b = bytes("{\"type\":\"event\"");
+        assertThat(Scan.startsWith(b, 0, b.length, bytes("{\"type\":"))).isTrue();
+        assertThat(Scan.startsWith(b, 9, b.length, bytes("event\""))).isTrue();
+        assertThat(Scan.startsWith(b, 9, b.length - 1, bytes("event\""))).as("cut by end").isFalse();
+        assertThat(Scan.startsWith(b, 9, b.length, bytes("evenT\""))).isFalse();
+        assertThat(Scan.startsWith(b, -1, b.length, bytes("{"))).as("no position").isFalse();
+    }
 }
