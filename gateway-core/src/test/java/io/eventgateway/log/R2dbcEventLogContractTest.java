@@ -14,9 +14,12 @@ import io.eventgateway.event.NewEvent;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import reactor.core.scheduler.Schedulers;
 
@@ -165,6 +168,29 @@ final class R2dbcEventLogContractTest extends AbstractEventLogContractTest {
         assertThat(log.oldestSeq()).isEqualTo(young);
         assertThat(log.read(query(old, Long.MAX_VALUE, Long.MAX_VALUE)).collectList().block(TIMEOUT))
             .extracting(Event::seq).containsExactly(young);
+    }
+
+    @Test
+    void retentionRunsUnderALoadThatNeverLetsTheWriterIdle() {
+        EventLog log = newLog(1_000, Duration.ofDays(7), Duration.ofMinutes(5));
+        List<NewEvent> hundred = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            hundred.add(newEvent("task:T-1", "a", i));
+        }
+        // 40 appends of 100 in flight: twice what one group commit takes, so the queue is never empty between steps.
+        long loadEnds = System.nanoTime() + R2dbcEventLog.PURGE_STARVATION_NANOS + TimeUnit.SECONDS.toNanos(2);
+        AtomicLong purgedDuringLoad = new AtomicLong();
+        Long appended = Flux.range(0, Integer.MAX_VALUE)
+            .takeWhile(i -> System.nanoTime() < loadEnds)
+            .flatMap(i -> log.append(hundred), 40)
+            .doOnNext(events -> purgedDuringLoad.accumulateAndGet(log.purgedThrough(), Math::max))
+            .count()
+            .block(Duration.ofSeconds(60));
+
+        assertThat(appended).isNotNull().isGreaterThan(40L);
+        assertThat(purgedDuringLoad.get()).as("purged through while the load lasted").isPositive();
+        awaitPurgedThrough(log, log.headSeq() - 1_000);
+        assertThat(log.oldestSeq()).isEqualTo(log.headSeq() - 999);
     }
 
     private static List<String> indexesOfEvents(Statement s) throws Exception {
