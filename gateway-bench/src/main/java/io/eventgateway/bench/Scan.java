@@ -186,15 +186,6 @@ final class Scan {
         return value >= POWERS_OF_TEN[guess] ? guess + 1 : guess;
     }
 
-    /** The index after the integer written at {@code at} (an optional minus sign, then digits). */
-    static int digitsEnd(byte[] b, int at, int end) {
-        int i = at < end && b[at] == '-' ? at + 1 : at;
-        while (i < end && b[i] >= '0' && b[i] <= '9') {
-            i++;
-        }
-        return i;
-    }
-
     /** The integer after {@code key} in {@code b[from, end)}, or {@link Long#MIN_VALUE}. */
     static long numberAfter(byte[] b, int from, int end, byte[] key) {
         int at = after(b, from, end, key);

@@ -279,21 +279,33 @@ final class R2dbcEventLog implements EventLog, StateStore {
      * costs about 20 ms on the schema of migration 3).
      */
     private void writeNext() {
-        boolean purgeTurn = false;
-        if (purgeDue && !lastStepPurged) {
-            long now = System.nanoTime();
-            if (purgeDueSince == 0) {
-                purgeDueSince = now;
-            }
-            purgeTurn = purgeBacklog || now - purgeDueSince > PURGE_STARVATION_NANOS;
-        }
-        if (purgeTurn) {
+        Mono<Void> step;
+        if (purgeDue && (queue.isEmpty() || purgeTakesTurn())) {
             purgeDue = false;
             lastStepPurged = true;
-            purge().subscribe(null, error -> afterStep(), this::afterStep);
-            return;
+            step = purge();
+        } else {
+            lastStepPurged = false;
+            List<Pending> batch = nextBatch();
+            step = batch.isEmpty() ? Mono.empty() : commit(batch);
         }
-        lastStepPurged = false;
+        step.subscribe(null, error -> afterStep(), this::afterStep);
+    }
+
+    /** Whether retention, due while appends wait, takes this step (see {@link #writeNext}). */
+    private boolean purgeTakesTurn() {
+        if (lastStepPurged) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (purgeDueSince == 0) {
+            purgeDueSince = now;
+        }
+        return purgeBacklog || now - purgeDueSince > PURGE_STARVATION_NANOS;
+    }
+
+    /** What is queued, in order, up to {@link #MAX_BATCH_EVENTS} events (a state change weighs one). */
+    private List<Pending> nextBatch() {
         List<Pending> batch = new ArrayList<>();
         int events = 0;
         Pending next;
@@ -306,17 +318,7 @@ final class R2dbcEventLog implements EventLog, StateStore {
             batch.add(next);
             events += weight;
         }
-        Mono<Void> step;
-        if (!batch.isEmpty()) {
-            step = commit(batch);
-        } else if (purgeDue) {
-            purgeDue = false;
-            lastStepPurged = true;
-            step = purge();
-        } else {
-            step = Mono.empty();
-        }
-        step.subscribe(null, error -> afterStep(), this::afterStep);
+        return batch;
     }
 
     private void afterStep() {
