@@ -1,6 +1,7 @@
 package io.eventgateway.bench;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -65,11 +66,11 @@ final class BenchClient {
             Session s = new Session(since, generator.sources.next());
             session = s;
             state = State.CONNECTING;
-            generator.client(stallable, s.source)
+            generator.startOnNextLoop(() -> generator.client(stallable, s.source)
                 .websocket(Generator.WEBSOCKET_SPEC)
                 .uri(protocol.path())
                 .handle(s::run)
-                .subscribe(null, s::ended, () -> s.ended(null));
+                .subscribe(null, s::ended, () -> s.ended(null)));
             return s.ready.asMono();
         });
     }
@@ -89,6 +90,17 @@ final class BenchClient {
             s.close();
             return s.closed.asMono().then(Mono.defer(() -> connect(ledger.resumeAfter())));
         });
+    }
+
+    /**
+     * The event loop this client's connection reads on.
+     *
+     * @return the loop, or null while not connected
+     */
+    @Nullable EventLoop loop() {
+        Session s = session;
+        Connection c = s == null ? null : s.connection;
+        return c == null || !c.channel().isRegistered() ? null : c.channel().eventLoop();
     }
 
     /** Stops reading: no more demand once the frames already asked for have arrived. */

@@ -1,14 +1,18 @@
 package io.eventgateway.bench;
 
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +49,7 @@ final class Generator implements AutoCloseable {
     final Latency connectTimes = new Latency();
     private final HttpClient client;
     private final HttpClient smallReceiveBufferClient;
+    private final LoopSpread spread;
     private final List<BenchClient> clients = new ArrayList<>();
     private final LongAdder lost = new LongAdder();
     private final LongAdder reconnectsAfterLoss = new LongAdder();
@@ -54,6 +59,7 @@ final class Generator implements AutoCloseable {
     private volatile int frameBytes;
     private final LongAdder framesReceived = new LongAdder();
     private final ScheduledExecutorService ticker;
+    private volatile List<Integer> subscribersPerLoop = List.of();
 
     Generator(BenchOptions options) {
         this.options = options;
@@ -73,6 +79,7 @@ final class Generator implements AutoCloseable {
             });
         this.client = base;
         this.smallReceiveBufferClient = base.option(ChannelOption.SO_RCVBUF, options.slowReceiveBuffer);
+        this.spread = new LoopSpread(loops);
         this.loopLag.start(loops.onClient(true));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-ticker");
@@ -98,6 +105,16 @@ final class Generator implements AutoCloseable {
 
     HttpClient client(boolean smallReceiveBuffer, InetSocketAddress source) {
         return (smallReceiveBuffer ? smallReceiveBufferClient : client).bindAddress(() -> source);
+    }
+
+    /**
+     * Starts a connection on the next of the generator's loops in turn, so connections spread evenly over them
+     * (see {@link LoopSpread}).
+     *
+     * @param start opens the connection
+     */
+    void startOnNextLoop(Runnable start) {
+        spread.startOnNextLoop(start);
     }
 
     /**
@@ -155,6 +172,7 @@ final class Generator implements AutoCloseable {
                 + " subscribed within " + options.connectTimeoutSeconds + " s: " + rootMessage(e)
                 + " (is the server's connection limit, e.g. server.max-connections, below the count?)", e);
         }
+        subscribersPerLoop = countSubscribersPerLoop();
         System.err.printf("connected %,d subscribers in %.1f s from %d source address(es)%n", batch.size(),
             (System.nanoTime() - started) / 1e9, sources.used());
     }
@@ -165,6 +183,30 @@ final class Generator implements AutoCloseable {
             t = t.getCause();
         }
         return t.toString();
+    }
+
+    /**
+     * How many subscribers read on each of the generator's event loops, in the loops' order, when the last
+     * {@link #connect} finished. The load spreads only as evenly as these counts (see {@link LoopSpread}).
+     *
+     * @return one count per loop, empty before the first connect
+     */
+    List<Integer> subscribersPerLoop() {
+        return subscribersPerLoop;
+    }
+
+    private List<Integer> countSubscribersPerLoop() {
+        Map<EventExecutor, Integer> counts = new LinkedHashMap<>();
+        for (EventExecutor loop : loops.onClient(true)) {
+            counts.put(loop, 0);
+        }
+        for (BenchClient c : clients()) {
+            EventLoop loop = c.loop();
+            if (loop != null) {
+                counts.computeIfPresent(loop, (l, n) -> n + 1);
+            }
+        }
+        return new ArrayList<>(counts.values());
     }
 
     /** How many subscribers are connected and subscribed now. */

@@ -139,6 +139,7 @@ final class LiveRun implements AutoCloseable {
         report.machine.sourceAddresses = generator.sources.used();
         report.machine.frameBytes = generator.frameBytes();
         report.machine.framesReceived = generator.framesReceived();
+        report.machine.subscribersPerLoop = generator.subscribersPerLoop();
         report.collectSaturation();
     }
 

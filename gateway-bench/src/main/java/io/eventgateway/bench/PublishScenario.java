@@ -16,14 +16,13 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -229,7 +228,8 @@ final class PublishScenario {
 
     private double webSocketPublishers(String pad) throws InterruptedException {
         LoopResources loops = LoopResources.create("bench-ws", options.clientThreads, true);
-        List<Disposable> connections = new ArrayList<>();
+        Disposable.Composite connections = Disposables.composite();
+        LoopSpread spread = new LoopSpread(loops);
         AtomicLong acknowledged = new AtomicLong();
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.warmupSeconds + 2L);
         long end = warmupEnd + TimeUnit.SECONDS.toNanos(options.seconds);
@@ -244,7 +244,8 @@ final class PublishScenario {
                 AtomicLong sent = new AtomicLong();
                 Runnable sendOne = () -> outbound.tryEmitNext(new TextWebSocketFrame("{\"type\":\"publish\","
                     + "\"payload\":" + event(pad, publisher * 1_000_000_000L + sent.incrementAndGet()) + "}"));
-                connections.add(HttpClient.create(ConnectionProvider.newConnection()).runOn(loops)
+                spread.startOnNextLoop(() -> connections.add(HttpClient.create(ConnectionProvider.newConnection())
+                    .runOn(loops)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .host(options.host).port(options.port)
                     .websocket().uri("/ws")
@@ -277,12 +278,12 @@ final class PublishScenario {
                         return Mono.when(out.sendObject(outbound.asFlux()).then(), receive);
                     })
                     .doFinally(s -> done.countDown())
-                    .subscribe(null, e -> { }));
+                    .subscribe(null, e -> { })));
             }
             done.await(options.seconds + options.warmupSeconds + 30L, TimeUnit.SECONDS);
             return measured.get() / (double) options.seconds;
         } finally {
-            connections.forEach(Disposable::dispose);
+            connections.dispose();
             loops.disposeLater().block(Duration.ofSeconds(10));
         }
     }

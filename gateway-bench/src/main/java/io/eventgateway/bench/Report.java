@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,6 +57,8 @@ final class Report {
         int frameBytes;
         /** Frames that carried data, received by all subscribers (one per event, unless the server batches). */
         long framesReceived;
+        /** Subscribers reading on each of the generator's event loops, in the loops' order. */
+        List<Integer> subscribersPerLoop = new ArrayList<>();
     }
 
     /** One measured window. Latencies in ms; CPU in cores (1.0 = one core busy); -1 = not known. */
@@ -195,6 +198,12 @@ final class Report {
                 + " generator heap max %d MB; %d source address(es)%s%n", machine.cores, machine.loadAverageAtStart,
             machine.loadAverageAtEnd, machine.java, machine.generatorMaxHeapMb, machine.sourceAddresses,
             machine.frameBytes > 0 ? "; event frames of " + machine.frameBytes + " B at most" : ""));
+        if (!machine.subscribersPerLoop.isEmpty()) {
+            md.append("- generator event loops: ").append(machine.subscribersPerLoop.size())
+                .append(", subscribers on each: ")
+                .append(machine.subscribersPerLoop.stream().map(String::valueOf).collect(Collectors.joining(", ")))
+                .append('\n');
+        }
         if (machine.framesReceived > 0 && correctness.received > 0) {
             md.append(String.format(Locale.ROOT, "- frames received %,d: %.2f events per frame%n",
                 machine.framesReceived, (double) correctness.received / machine.framesReceived));

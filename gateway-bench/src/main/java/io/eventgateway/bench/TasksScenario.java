@@ -9,8 +9,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +19,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -110,7 +109,7 @@ final class TasksScenario {
                     h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + options.token);
                 }
             });
-        List<Disposable> sockets = new ArrayList<>();
+        Disposable.Composite sockets = Disposables.composite();
         try {
             setUp(http);
             connect(loops, sockets);
@@ -125,7 +124,7 @@ final class TasksScenario {
             report.rows.add(max);
             report.rows.add(steady);
         } finally {
-            sockets.forEach(Disposable::dispose);
+            sockets.dispose();
             pool.disposeLater().block(Duration.ofSeconds(10));
             httpLoop.disposeLater().block(Duration.ofSeconds(10));
             loops.disposeLater().block(Duration.ofSeconds(10));
@@ -172,8 +171,9 @@ final class TasksScenario {
     }
 
     /** Opens the subscribers and waits until each one's subscription is confirmed. */
-    private void connect(LoopResources loops, List<Disposable> sockets) throws InterruptedException {
+    private void connect(LoopResources loops, Disposable.Composite sockets) throws InterruptedException {
         CountDownLatch subscribed = new CountDownLatch(subscribers);
+        LoopSpread spread = new LoopSpread(loops);
         HttpClient ws = HttpClient.create(ConnectionProvider.newConnection()).runOn(loops).host(options.host)
             .port(options.port).headers(h -> {
                 if (options.token != null) {
@@ -181,7 +181,8 @@ final class TasksScenario {
                 }
             });
         for (int i = 0; i < subscribers; i++) {
-            sockets.add(ws.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(1 << 20).build())
+            spread.startOnNextLoop(() -> sockets.add(ws.websocket(WebsocketClientSpec.builder()
+                .maxFramePayloadLength(1 << 20).build())
                 .uri("/ws")
                 .handle((in, out) -> out.sendString(Mono.just("{\"type\":\"subscribe\",\"id\":\"s\",\"payload\":"
                         + "{\"topics\":[\"task:*\",\"stream:*\"]}}"))
@@ -191,7 +192,7 @@ final class TasksScenario {
                             onFrame((TextWebSocketFrame) frame, subscribed);
                         }
                     }).then()))
-                .subscribe(null, e -> lastProblem = "a subscriber failed: " + e));
+                .subscribe(null, e -> lastProblem = "a subscriber failed: " + e)));
         }
         if (!subscribed.await(options.connectTimeoutSeconds, TimeUnit.SECONDS)) {
             throw new IllegalStateException(subscribed.getCount() + " subscribers were not subscribed in time");

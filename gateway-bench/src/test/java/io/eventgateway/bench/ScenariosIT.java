@@ -49,6 +49,10 @@ class ScenariosIT {
         assertThat(report.machine.frameBytes).isBetween(250, 350);
         assertThat(report.resources.liveSubscribers).isEqualTo(10);
         assertThat(report.resources.gatewayConnections).isEqualTo(11);
+        // The generator's two loops share the subscribers: Netty 4.2.18 put every client connection on one loop.
+        assertThat(report.machine.subscribersPerLoop).hasSize(2).allSatisfy(n -> assertThat(n).isBetween(4, 6))
+            .satisfies(counts -> assertThat(counts.stream().mapToInt(Integer::intValue).sum()).isEqualTo(10));
+        assertThat(report.markdown()).contains("- generator event loops: 2, subscribers on each: ");
     }
 
     @Test
