@@ -60,6 +60,7 @@ public final class BenchMain implements Callable<Integer> {
      * @return its report, or null when the scenario is unknown
      */
     static @Nullable Report run(String scenario, BenchOptions options) throws Exception {
+        options.ramp(); // a wrong --ramp fails here, before any connection is opened
         Report report;
         if ("fanout".equals(scenario)) {
             report = new FanoutScenario(options).run();

@@ -1,5 +1,6 @@
 package io.eventgateway.bench;
 
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
@@ -56,6 +57,11 @@ final class BenchOptions {
     @Option(names = "--warmup", description = "warm-up seconds, reported apart from the steady state"
         + " (default: ${DEFAULT-VALUE})")
     int warmupSeconds = 10;
+
+    @Option(names = "--ramp", description = "seconds at the start of the warm-up over which the rate rises from a"
+        + " tenth to --rate, so the server compiles its hot path before the full load; at most --warmup"
+        + " (default: ${DEFAULT-VALUE}: the full rate from the start)")
+    int rampSeconds;
 
     @Option(names = "--interval", description = "seconds between progress lines (default: ${DEFAULT-VALUE})")
     int intervalSeconds = 1;
@@ -177,6 +183,20 @@ final class BenchOptions {
 
     int rate(int scenarioDefault) {
         return rate != null ? rate : scenarioDefault;
+    }
+
+    /**
+     * The warm-up's ramp: how long the publisher takes to reach the full rate.
+     *
+     * @return the ramp, zero for none
+     * @throws IllegalArgumentException when it is negative or longer than the warm-up
+     */
+    Duration ramp() {
+        if (rampSeconds < 0 || rampSeconds > warmupSeconds) {
+            throw new IllegalArgumentException("--ramp must be between 0 and --warmup (" + warmupSeconds
+                + " s), got " + rampSeconds);
+        }
+        return Duration.ofSeconds(rampSeconds);
     }
 
     int publishers(int scenarioDefault) {

@@ -60,7 +60,7 @@ final class ChurnScenario {
             groups.put("stable", stable);
             groups.put("churning (incl. replays)", churn);
             Meter meter = run.meter(groups);
-            publisher.start(rate);
+            publisher.start(rate, options.ramp());
             run.warmup(rate);
             AtomicInteger nextIndex = new AtomicInteger();
             LongAdder started = new LongAdder();

@@ -45,7 +45,7 @@ final class FanoutScenario {
             run.generator.connect(clients, -1);
             Publisher publisher = run.publisher(new String[] {options.topic}, options.publishers(1));
             Meter meter = run.meter(Map.of("all", latency));
-            publisher.start(rate);
+            publisher.start(rate, options.ramp());
             run.warmup(rate);
             if (options.rise) {
                 rise(run, meter, publisher, rate, subscribers);

@@ -53,6 +53,9 @@ final class LiveRun implements AutoCloseable {
 
     /** The warm-up window, reported apart from the steady state (none when {@code --warmup 0}). */
     void warmup(double rate) {
+        if (options.rampSeconds > 0) {
+            report.parameters.put("warm-up ramp s", options.rampSeconds);
+        }
         if (options.warmupSeconds > 0 && meter != null) {
             meter.window("warm-up", options.warmupSeconds, rate, false);
         }

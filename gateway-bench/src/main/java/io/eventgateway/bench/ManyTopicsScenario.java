@@ -40,7 +40,7 @@ final class ManyTopicsScenario {
             run.generator.connect(clients, -1);
             Publisher publisher = run.publisher(names, options.publishers(1));
             Meter meter = run.meter(Map.of("all", latency));
-            publisher.start(rate);
+            publisher.start(rate, options.ramp());
             run.warmup(rate);
             meter.window("steady", options.seconds, rate, true);
             run.finish();

@@ -59,7 +59,7 @@ final class SlowConsumersScenario {
             groups.put("others", others);
             groups.put("stalled", stalledLatency);
             Meter meter = run.meter(groups);
-            publisher.start(rate);
+            publisher.start(rate, options.ramp());
             run.warmup(rate);
             Report.Row calm = meter.window("no stalls", options.seconds, rate, true);
             long heapBefore = run.probe.heapAfterGcKb();

@@ -72,10 +72,11 @@ class ScenariosIT {
     @Test
     void manyTopicsDeliversEachTopicToItsSubscribers() throws Exception {
         Report report = run(UnaryOperator.identity(), "many-topics", "--subscribers", "40", "--topics", "10",
-            "--rate", "200");
+            "--rate", "200", "--ramp", "1");
         assertHealthy(report);
         // 40 subscribers on 10 topics: each event reaches 4 (throughput itself is not asserted: load varies).
         assertThat(report.correctness.received).isGreaterThan(4 * 200L);
+        assertThat(report.parameters).containsEntry("warm-up ramp s", 1);
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.eventgateway.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PublisherRampTest {
+
+    private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(1); // 1,000 events/s
+    private static final long FROM = 5_000_000_000L;
+    private static final long RAMP = TimeUnit.SECONDS.toNanos(10);
+    private static final long TO = FROM + RAMP;
+
+    @Test
+    void theRampStartsAtATenthOfTheRateAndEndsAtAllOfIt() {
+        assertThat(Publisher.gapAfter(FROM, PERIOD, FROM, RAMP)).isEqualTo(10 * PERIOD);
+        // Half way: 0.1 + 0.9 * 0.5 = 0.55 of the rate.
+        assertThat(Publisher.gapAfter(FROM + (TO - FROM) / 2, PERIOD, FROM, RAMP))
+            .isEqualTo(Math.round(PERIOD / 0.55));
+        assertThat(Publisher.gapAfter(TO, PERIOD, FROM, RAMP)).isEqualTo(PERIOD);
+        assertThat(Publisher.gapAfter(TO + PERIOD, PERIOD, FROM, RAMP)).isEqualTo(PERIOD);
+    }
+
+    @Test
+    void withoutARampEveryGapIsThePeriod() {
+        assertThat(Publisher.gapAfter(FROM, PERIOD, FROM, 0)).isEqualTo(PERIOD);
+        // Any clock origin: System.nanoTime() may be negative.
+        assertThat(Publisher.gapAfter(-FROM, PERIOD, -FROM, 0)).isEqualTo(PERIOD);
+        assertThat(Publisher.gapAfter(-FROM, PERIOD, -FROM, RAMP)).isEqualTo(10 * PERIOD);
+    }
+
+    @Test
+    void aRampPublishesTheAverageOfItsStartAndEndRates() {
+        // Walking the schedule as the publisher does: a linear rise from 100/s to 1,000/s over 10 s is 5,500 events.
+        long intended = FROM;
+        long events = 0;
+        while (intended < TO) {
+            events++;
+            intended += Publisher.gapAfter(intended, PERIOD, FROM, RAMP);
+        }
+        assertThat(events).isBetween(5_400L, 5_600L);
+    }
+
+    @Test
+    void theRampMustFitTheWarmUp() {
+        BenchOptions options = new BenchOptions();
+        options.warmupSeconds = 10;
+        options.rampSeconds = 10;
+        assertThat(options.ramp()).isEqualTo(Duration.ofSeconds(10));
+        options.rampSeconds = 11;
+        assertThatThrownBy(options::ramp).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("--ramp must be between 0 and --warmup (10 s), got 11");
+        options.rampSeconds = -1;
+        assertThatThrownBy(options::ramp).isInstanceOf(IllegalArgumentException.class);
+    }
+}
