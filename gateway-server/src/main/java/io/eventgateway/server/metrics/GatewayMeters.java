@@ -118,7 +118,8 @@ public enum GatewayMeters {
         "Young generation allocation between GCs.", ""),
     /** GC promotion. */
     JVM_GC_MEMORY_PROMOTED("jvm.gc.memory.promoted", Meter.Type.COUNTER, "bytes", List.of(),
-        "Old generation growth between GCs.", ""),
+        "Old generation growth between GCs.",
+        "with a generational collector (G1, Parallel; not ZGC on JDK 17, the launcher's default)"),
     /** Old generation live data. */
     JVM_GC_LIVE_DATA_SIZE("jvm.gc.live.data.size", Meter.Type.GAUGE, "bytes", List.of(),
         "Old generation size after the last full or concurrent collection.", ""),
