@@ -38,7 +38,25 @@ public final class BenchMain implements Callable<Integer> {
      * @param args the scenario and options
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchMain()).setOverwrittenOptionsAllowed(true).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line: a value the scenario refuses ({@link IllegalArgumentException}, e.g. {@code --ramp} longer
+     * than {@code --warmup}) is one line on standard error and exit status 2, like a wrong option, not a stack
+     * trace.
+     *
+     * @return the command line, ready to execute
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new BenchMain()).setOverwrittenOptionsAllowed(true)
+            .setExecutionExceptionHandler((error, command, parsed) -> {
+                if (error instanceof IllegalArgumentException) {
+                    command.getErr().println("error: " + error.getMessage());
+                    return 2;
+                }
+                throw error;
+            });
     }
 
     @Override

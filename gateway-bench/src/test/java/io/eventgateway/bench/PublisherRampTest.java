@@ -3,9 +3,12 @@ package io.eventgateway.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class PublisherRampTest {
 
@@ -55,5 +58,17 @@ class PublisherRampTest {
             .hasMessage("--ramp must be between 0 and --warmup (10 s), got 11");
         options.rampSeconds = -1;
         assertThatThrownBy(options::ramp).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRampLongerThanTheWarmUpIsOneLineAndExitStatus2BeforeAnyConnection() {
+        CommandLine command = BenchMain.commandLine();
+        StringWriter err = new StringWriter();
+        command.setErr(new PrintWriter(err, true));
+        // Port 1: nothing listens there, so reaching a connection would fail differently.
+        int status = command.execute("fanout", "--warmup", "1", "--ramp", "5", "--port", "1");
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: --ramp must be between 0 and --warmup (1 s), got 5"
+            + System.lineSeparator());
     }
 }
