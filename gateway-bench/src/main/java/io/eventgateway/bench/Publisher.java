@@ -2,6 +2,7 @@ package io.eventgateway.bench;
 
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -228,10 +230,13 @@ final class Publisher implements AutoCloseable {
     private final class Channel implements Inbound {
         private final Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
         private final Protocol.Decoder decoder = generator.protocol.decoder();
-        private final Disposable connection;
+        private final Disposable.Swap connection = Disposables.swap();
 
         Channel(CountDownLatch open) {
-            connection = generator.client(false, generator.sources.next())
+            // Started on the next generator loop like every subscriber (LoopSpread), so --publishers N share the
+            // loops instead of all landing on the one the loop group's chooser picks.
+            InetSocketAddress source = generator.sources.next();
+            generator.startOnNextLoop(() -> connection.update(generator.client(false, source)
                 .websocket(Generator.WEBSOCKET_SPEC)
                 .uri(generator.protocol.path())
                 .handle((in, out) -> {
@@ -246,7 +251,7 @@ final class Publisher implements AutoCloseable {
                             }
                         }).then());
                 })
-                .subscribe(null, error -> lastRejection = "publisher connection failed: " + error);
+                .subscribe(null, error -> lastRejection = "publisher connection failed: " + error)));
         }
 
         void send(String text) {

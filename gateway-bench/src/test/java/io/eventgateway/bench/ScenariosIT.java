@@ -72,7 +72,7 @@ class ScenariosIT {
     @Test
     void manyTopicsDeliversEachTopicToItsSubscribers() throws Exception {
         Report report = run(UnaryOperator.identity(), "many-topics", "--subscribers", "40", "--topics", "10",
-            "--rate", "200", "--ramp", "1");
+            "--rate", "200", "--ramp", "1", "--publishers", "2");
         assertHealthy(report);
         // 40 subscribers on 10 topics: each event reaches 4 (throughput itself is not asserted: load varies).
         assertThat(report.correctness.received).isGreaterThan(4 * 200L);
