@@ -51,13 +51,17 @@ final class LiveRun implements AutoCloseable {
         return m;
     }
 
-    /** The warm-up window, reported apart from the steady state (none when {@code --warmup 0}). */
+    /**
+     * The warm-up window, reported apart from the steady state (none when {@code --warmup 0}); with {@code --ramp}
+     * the publisher is held to the ramp's mean rate there.
+     */
     void warmup(double rate) {
         if (options.rampSeconds > 0) {
             report.parameters.put("warm-up ramp s", options.rampSeconds);
         }
         if (options.warmupSeconds > 0 && meter != null) {
-            meter.window("warm-up", options.warmupSeconds, rate, false);
+            meter.window("warm-up", options.warmupSeconds,
+                Publisher.meanRate(rate, options.warmupSeconds, options.rampSeconds), false);
         }
     }
 

@@ -30,6 +30,9 @@ import reactor.core.publisher.Sinks;
  */
 final class Publisher implements AutoCloseable {
 
+    /** The share of {@code --rate} a ramp starts at. */
+    static final double RAMP_START_SHARE = 0.1;
+
     private final Generator generator;
     private final String[] topics;
     private final String pad;
@@ -124,8 +127,21 @@ final class Publisher implements AutoCloseable {
         if (rampNanos <= 0 || into >= rampNanos) {
             return periodNanos;
         }
-        double share = 0.1 + 0.9 * into / (double) rampNanos;
+        double share = RAMP_START_SHARE + (1 - RAMP_START_SHARE) * into / (double) rampNanos;
         return Math.max(periodNanos, Math.round(periodNanos / share));
+    }
+
+    /**
+     * The mean rate asked over a warm-up of {@code warmupSeconds} whose first {@code rampSeconds} rise linearly from
+     * {@link #RAMP_START_SHARE} of {@code rate} to all of it: what the publisher should reach in that window (the
+     * full rate would count every ramped warm-up as the publisher falling short).
+     */
+    static double meanRate(double rate, int warmupSeconds, int rampSeconds) {
+        if (warmupSeconds <= 0 || rampSeconds <= 0) {
+            return rate;
+        }
+        double ramped = Math.min(rampSeconds, warmupSeconds) * (1 + RAMP_START_SHARE) / 2;
+        return rate * (warmupSeconds - Math.min(rampSeconds, warmupSeconds) + ramped) / warmupSeconds;
     }
 
     private void run(long first) {
