@@ -20,13 +20,15 @@ import picocli.CommandLine.Parameters;
     "  idle            heap per idle connection (default 10,000 connections)",
     "  tasks           PATCH /api/tasks/{id} per second with 100 subscribers on task:* and stream:*, and the"
         + " latency from PATCH to their task.status_changed",
+    "  loopback        no gateway: this machine's kernel cost of one small frame per write over loopback TCP"
+        + " (--subscribers connections, --rate frames/s), the baseline of the delivery scenarios",
     "Micro-benchmarks: scripts/bench jmh [JMH options]. Each run prints a Markdown report; --json and --markdown"
         + " also write it. Exit status 3 when a guarantee was broken, 4 when events were still in flight at the"
         + " end (inconclusive).", ""})
 public final class BenchMain implements Callable<Integer> {
 
     @Parameters(index = "0", description = "the scenario: fanout, many-topics, slow-consumers, churn, publish,"
-        + " replay, idle or tasks")
+        + " replay, idle, tasks or loopback")
     String scenario;
 
     @Mixin
@@ -96,6 +98,8 @@ public final class BenchMain implements Callable<Integer> {
             report = new IdleScenario(options).run();
         } else if ("tasks".equals(scenario)) {
             report = new TasksScenario(options).run();
+        } else if ("loopback".equals(scenario)) {
+            report = new LoopbackScenario(options).run();
         } else {
             return null;
         }

@@ -41,6 +41,8 @@ final class Report {
     boolean machineShared;
     List<String> notes = new ArrayList<>();
     List<String> progress = new ArrayList<>();
+    /** False for a run without a server under test ({@code loopback}): no correctness or gateway lines. */
+    boolean measuresServer = true;
 
     Report(String scenario) {
         this.scenario = scenario;
@@ -229,6 +231,16 @@ final class Report {
                 md.append("- ").append(e.getKey()).append(": ").append(format(e.getValue())).append('\n');
             }
         }
+        if (measuresServer) {
+            correctnessAndResources(md);
+        }
+        for (String note : notes) {
+            md.append("\nNote: ").append(note).append('\n');
+        }
+        return md.toString();
+    }
+
+    private void correctnessAndResources(StringBuilder md) {
         Correctness c = correctness;
         md.append(String.format(Locale.ROOT, "%nCorrectness (%s): %,d events received; %,d announced dropped"
                 + " (overflow); %d unannounced missing; %d undelivered when the drain ended; %d duplicates;"
@@ -245,10 +257,6 @@ final class Report {
             r.gatewayConnections < 0 ? "?" : r.gatewayConnections,
             r.connectP50Ms < 0 ? "" : String.format(Locale.ROOT, "; connect to subscribed p50 %.1f ms, p99 %.1f ms",
                 r.connectP50Ms, r.connectP99Ms)));
-        for (String note : notes) {
-            md.append("\nNote: ").append(note).append('\n');
-        }
-        return md.toString();
     }
 
     private String table() {
