@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,6 +60,13 @@ public final class Hub implements CommitListener {
     private final PatternIndex<PatternSink> index = new PatternIndex<>();
     private final Map<String, PatternSink> sinks = new HashMap<>();
     private final EmitToSink emitter = new EmitToSink();
+    /**
+     * The streams not yet closed. A stream enters on the dispatcher after {@link #open} and leaves it in the same
+     * dispatcher task that adds its counts to {@link #closedDelivered}: a snapshot counts every stream exactly once,
+     * so the totals of {@link #stats()} never go down (reading the live list and the closed totals apart let a
+     * closing connection fall between the two for a moment).
+     */
+    private final Set<ConnectionStream> openStreams = new HashSet<>();
     private long closedDelivered;
     private long closedDropped;
 
@@ -174,6 +182,11 @@ public final class Hub implements CommitListener {
         ConnectionStream[] holder = new ConnectionStream[1];
         ConnectionStream stream = new ConnectionStream(connectionId, bufferSize, () -> close(holder[0]), batcher);
         holder[0] = stream;
+        try {
+            dispatcher.schedule(() -> openStreams.add(stream));
+        } catch (RejectedExecutionException e) {
+            // The hub has shut down: nothing is counted any more.
+        }
         return stream;
     }
 
@@ -363,8 +376,10 @@ public final class Hub implements CommitListener {
                 }
                 stream.subscriptions.clear();
                 stream.subscriptionsChanged();
-                closedDelivered += stream.delivered();
-                closedDropped += stream.dropped();
+                if (openStreams.remove(stream)) {
+                    closedDelivered += stream.delivered();
+                    closedDropped += stream.dropped();
+                }
             });
         } catch (RejectedExecutionException e) {
             // The hub has shut down: there are no subscriptions left to remove.
@@ -372,8 +387,8 @@ public final class Hub implements CommitListener {
     }
 
     /**
-     * A snapshot of the active patterns and their subscriber counts, and the delivery totals of closed
-     * connections (open ones report their own).
+     * A snapshot of the active patterns and their subscriber counts, and the delivery totals of every connection,
+     * open and closed (O(open connections): for status and metrics reads, not per event).
      *
      * @return the snapshot, taken on the dispatcher thread
      */
@@ -384,7 +399,13 @@ public final class Hub implements CommitListener {
                 patterns.add(new HubStats.PatternStats(sink.pattern, sink.subscribers));
             }
             patterns.sort(Comparator.comparing(HubStats.PatternStats::pattern));
-            return new HubStats(headSeq, published, patterns, closedDelivered, closedDropped);
+            long delivered = closedDelivered;
+            long dropped = closedDropped;
+            for (ConnectionStream stream : openStreams) {
+                delivered += stream.delivered();
+                dropped += stream.dropped();
+            }
+            return new HubStats(headSeq, published, patterns, delivered, dropped);
         }).subscribeOn(dispatcher);
     }
 

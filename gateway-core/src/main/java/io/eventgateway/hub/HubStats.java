@@ -8,11 +8,10 @@ import java.util.List;
  * @param headSeq the dispatched head
  * @param published events dispatched since start
  * @param patterns active patterns with their subscriber counts, sorted by pattern
- * @param closedDelivered events delivered to connections that have closed
- * @param closedDropped events dropped by overflow on connections that have closed
+ * @param delivered events delivered to every connection since start, open and closed: never goes down
+ * @param dropped events dropped by overflow on every connection since start, open and closed: never goes down
  */
-public record HubStats(long headSeq, long published, List<PatternStats> patterns, long closedDelivered,
-                       long closedDropped) {
+public record HubStats(long headSeq, long published, List<PatternStats> patterns, long delivered, long dropped) {
 
     /** Copies the list. */
     public HubStats {

@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -537,11 +540,12 @@ final class HubTest {
         assertThat(patterns(barrier())).containsExactly(new HubStats.PatternStats("task:*", 2));
 
         publish("task:T-1");
-        barrier();
+        assertThat(barrier().delivered()).isEqualTo(2L);
         oneClient.cancel();
         HubStats afterCancel = barrier();
         assertThat(patterns(afterCancel)).containsExactly(new HubStats.PatternStats("task:*", 1));
-        assertThat(afterCancel.closedDelivered()).isEqualTo(1L);
+        // The closed connection's delivery is still counted, once.
+        assertThat(afterCancel.delivered()).isEqualTo(2L);
         assertThat(one.isCancelled()).isTrue();
 
         long seq = publish("task:T-2").seq();
@@ -561,6 +565,43 @@ final class HubTest {
         assertThat(patterns(barrier())).containsExactly(new HubStats.PatternStats("task:*", 1));
         assertThat(eventSeqs(threeClient.getReceivedOnNext())).containsExactly(later);
         threeClient.cancel();
+        assertThat(barrier().delivered()).isEqualTo(4L);
+    }
+
+    @Test
+    void deliveryTotalsNeverGoDownWhileConnectionsClose() throws Exception {
+        Hub h = hub();
+        int connections = 40;
+        List<TestSubscriber<Object>> clients = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            ConnectionStream stream = h.open("c-" + i);
+            TestSubscriber<Object> client = TestSubscriber.create();
+            stream.subscribe(client);
+            subscribe(stream, "task:*");
+            clients.add(client);
+        }
+        for (int i = 0; i < 5; i++) {
+            publish("task:T-" + i);
+        }
+        assertThat(barrier().delivered()).isEqualTo(5L * connections);
+        // Each connection closes on its own thread while status reads race it: the total counts each connection
+        // exactly once at every read, live or closed, so it stays at 200 (it used to dip while a connection was
+        // neither in the live list nor in the closed totals).
+        ExecutorService closers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> closed = new ArrayList<>();
+            for (TestSubscriber<Object> client : clients) {
+                closed.add(closers.submit(client::cancel));
+            }
+            while (!closed.stream().allMatch(Future::isDone)) {
+                assertThat(barrier().delivered()).isEqualTo(5L * connections);
+            }
+        } finally {
+            closers.shutdown();
+        }
+        HubStats after = barrier();
+        assertThat(after.delivered()).isEqualTo(5L * connections);
+        assertThat(after.patterns()).isEmpty();
     }
 
     @Test

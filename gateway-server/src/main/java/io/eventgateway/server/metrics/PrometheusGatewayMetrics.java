@@ -132,8 +132,8 @@ final class PrometheusGatewayMetrics implements GatewayMetrics, GatewayMetricsRe
     @Override
     public void scrape(Snapshot snapshot, OutputStream out) throws IOException {
         this.snapshot = snapshot;
-        // A closing connection's counts move from its stream to the hub's closed totals in two steps; a scrape
-        // between them may see less: keep the highest value seen, as a counter must.
+        // The hub counts every connection exactly once in a snapshot (Hub#stats), so these totals do not go down;
+        // keeping the highest value seen makes that a property of the counter, whatever a snapshot says.
         delivered.accumulateAndGet(snapshot.delivered(), Math::max);
         dropped.accumulateAndGet(snapshot.dropped(), Math::max);
         published.registerNew(registry);

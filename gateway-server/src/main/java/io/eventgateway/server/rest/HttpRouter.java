@@ -185,14 +185,6 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
     private Mono<Void> status(HttpServerResponse response) {
         return hub.stats().flatMap(stats -> {
             List<WebSocketEndpoint.ConnectionInfo> connections = webSocket.connections();
-            long delivered = stats.closedDelivered();
-            long dropped = stats.closedDropped();
-            for (WebSocketEndpoint.ConnectionInfo c : connections) {
-                delivered += c.delivered();
-                dropped += c.dropped();
-            }
-            long totalDelivered = delivered;
-            long totalDropped = dropped;
             return Json.send(response, HttpResponseStatus.OK, g -> {
                 g.writeStartObject();
                 g.writeStringField("version", GatewayVersion.VERSION);
@@ -212,8 +204,8 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
                 g.writeEndArray();
                 g.writeObjectFieldStart("events");
                 g.writeNumberField("published", stats.published());
-                g.writeNumberField("delivered", totalDelivered);
-                g.writeNumberField("dropped", totalDropped);
+                g.writeNumberField("delivered", stats.delivered());
+                g.writeNumberField("dropped", stats.dropped());
                 g.writeEndObject();
                 g.writeArrayFieldStart("connectionDetails");
                 for (WebSocketEndpoint.ConnectionInfo c : connections) {
@@ -242,18 +234,12 @@ public final class HttpRouter implements BiFunction<HttpServerRequest, HttpServe
                 "metrics are disabled (metrics.enabled=false); start the gateway with --metrics.enabled=true"));
         }
         return hub.stats().publishOn(loopOf(request)).flatMap(stats -> {
-            long delivered = stats.closedDelivered();
-            long dropped = stats.closedDropped();
             long subscriptions = 0;
-            for (WebSocketEndpoint.ConnectionInfo c : webSocket.connections()) {
-                delivered += c.delivered();
-                dropped += c.dropped();
-            }
             for (HubStats.PatternStats p : stats.patterns()) {
                 subscriptions += p.subscribers();
             }
             GatewayMetrics.Snapshot snapshot = new GatewayMetrics.Snapshot(webSocket.active(), subscriptions,
-                stats.patterns().size(), delivered, dropped, log.headSeq());
+                stats.patterns().size(), stats.delivered(), stats.dropped(), log.headSeq());
             ByteBuf body = response.alloc().buffer(16 * 1024);
             try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
                 meters.scrape(snapshot, out);

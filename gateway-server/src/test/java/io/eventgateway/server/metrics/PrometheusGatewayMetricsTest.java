@@ -116,7 +116,7 @@ class PrometheusGatewayMetricsTest {
     @Test
     void snapshotTotalsAreGaugesAndCountersThatNeverGoDown() throws IOException {
         PrometheusText first = scrape(new GatewayMetrics.Snapshot(3, 7, 2, 100, 10, 55));
-        // A connection closing between its stream and the hub's closed totals: the sum dips for one scrape.
+        // A snapshot below the last one (the hub does not produce them any more) must not lower a counter.
         PrometheusText dip = scrape(new GatewayMetrics.Snapshot(2, 5, 2, 90, 4, 56));
         PrometheusText later = scrape(new GatewayMetrics.Snapshot(2, 5, 1, 120, 12, 57));
 
