@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -95,9 +98,25 @@ final class EventCodecTest {
         "2026-01-08T12:34:56.007Z, 2026-01-08T12:34:56.007Z",
         "2026-01-08T12:34:56.123456789Z, 2026-01-08T12:34:56.123Z",
         "1970-01-01T00:00:00Z, 1970-01-01T00:00:00.000Z",
-        "2026-12-31T23:59:59.999Z, 2026-12-31T23:59:59.999Z"})
+        "2026-12-31T23:59:59.999Z, 2026-12-31T23:59:59.999Z",
+        "2026-12-31T23:59:59.999999999Z, 2026-12-31T23:59:59.999Z",
+        "0999-03-04T05:06:07.080Z, 0999-03-04T05:06:07.080Z",
+        "2028-02-29T00:00:00.100Z, 2028-02-29T00:00:00.100Z"})
     void timestampIsUtcWithMilliseconds(String instant, String expected) {
         assertThat(EventCodec.timestamp(Instant.parse(instant))).isEqualTo(expected);
+    }
+
+    @Test
+    void timestampIsWhatThePatternFormatterWrote() {
+        // The wire format of every release so far: the same text for any instant from 1970 to 2170.
+        DateTimeFormatter pattern = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+        Random random = new Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            Instant instant = Instant.ofEpochSecond(random.nextInt(Integer.MAX_VALUE) * 3L,
+                random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000));
+            assertThat(EventCodec.timestamp(instant)).isEqualTo(pattern.format(instant));
+        }
     }
 
     @Test
