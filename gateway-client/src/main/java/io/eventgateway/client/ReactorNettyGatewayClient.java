@@ -10,8 +10,11 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.ConnectionObserver;
+import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.retry.Retry;
 
@@ -96,9 +99,33 @@ final class ReactorNettyGatewayClient implements GatewayClient {
     }
 
     private Flux<Event> connect(HttpClient client, SubscribeSpec spec, SubscriptionState state, EventMatcher matcher) {
-        return client.websocket(webSocketSpec)
-            .uri(settings.wsUrl())
-            .handle((in, out) -> new WsSession(spec, state, rest, matcher, settings).run(in, out));
+        return Flux.defer(() -> {
+            // Whether this connection's WsSession ran, that is, whether anything subscribed to its inbound.
+            AtomicBoolean handled = new AtomicBoolean();
+            return client
+                // A subscriber that cancels while the upgrade is answered (a dispose, the subscribe deadline, a
+                // test's cancel) drops the connection Reactor Netty emits on the 101, so no WsSession runs; a frame
+                // read with the 101 or before the close (the gateway's 'connected') still waits in the connection's
+                // inbound queue. Reactor Netty 1.3.8 releases such a queue when the channel closes for HTTP
+                // (ChannelOperations.onInboundClose: discardWhenNoReceiver) but not for a WebSocket client
+                // (WebsocketClientOperations.onInboundClose only terminates), so that frame was never released:
+                // one Netty LEAK report in BadServerIT, whose client reconnects every 10 ms. Discard the inbound on
+                // the close of a connection that no WsSession read; a WsSession's inbound is left alone (its frames
+                // are released as they are read, and on its cancel).
+                .observe((connection, newState) -> {
+                    if (newState == ConnectionObserver.State.DISCONNECTING && !handled.get()
+                        && connection instanceof WebsocketInbound
+                        && connection instanceof ChannelOperations<?, ?> operations) {
+                        operations.discard();
+                    }
+                })
+                .websocket(webSocketSpec)
+                .uri(settings.wsUrl())
+                .handle((in, out) -> {
+                    handled.set(true);
+                    return new WsSession(spec, state, rest, matcher, settings).run(in, out);
+                });
+        });
     }
 
     @Override
