@@ -292,7 +292,7 @@ public final class WebSocketEndpoint {
         for (WsSession s : sessions) {
             ConnectionStream stream = s.stream();
             list.add(new ConnectionInfo(s.id(), s.remote(), stream.patternCount(), stream.bufferDepth(),
-                stream.delivered(), stream.dropped()));
+                stream.dropped()));
         }
         return list;
     }
@@ -325,11 +325,9 @@ public final class WebSocketEndpoint {
      * @param remote the client's address
      * @param patterns its active pattern count
      * @param bufferDepth live events waiting in its buffer
-     * @param delivered events handed to its socket
      * @param dropped events dropped by overflow
      */
-    public record ConnectionInfo(String connectionId, String remote, int patterns, int bufferDepth, long delivered,
-                                 long dropped) {
+    public record ConnectionInfo(String connectionId, String remote, int patterns, int bufferDepth, long dropped) {
     }
 
 }
