@@ -29,8 +29,9 @@ build_modules() {
 # state, so at 10,000 connections each G1 young pause scanned ~44,000 dirty cards and copied the log's recent events:
 # 35-55 ms pauses every 2 s, and G1's refinement threads took 0.15-0.25 of a core. With ZGC (no pauses beyond a
 # millisecond, no card marking on JDK 17) the many-topics p99 fell from 702 to 242 ms, the p50 from 300 to 2-4 ms,
-# and fan-out at 1,000 x 300/s (batch frames) had 0.77 of G1's p99 in alternating pairs. Note: on JDK 17 ZGC maps
-# the heap three times, so RSS (ps, top) counts it up to three times; the memory actually used is the cgroup's or PSS.
+# and fan-out at 1,000 x 300/s (batch frames) had a median of 0.77 of G1's p99 in three alternating pairs
+# (0.69-1.11). Note: on JDK 17 ZGC maps the heap three times, so RSS (ps, top) counts it up to three times; the
+# memory actually used is the cgroup's or PSS.
 gateway_jvm_flags() {
   local cores gc="-XX:+UseZGC"; cores=$(nproc 2>/dev/null || echo 2)
   # ZGC unless the options given (JAVA_OPTS, GATEWAY_JAVA_OPTS, ...) choose a collector: the JVM refuses two.

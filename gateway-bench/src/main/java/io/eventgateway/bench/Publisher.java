@@ -140,8 +140,9 @@ final class Publisher implements AutoCloseable {
         if (warmupSeconds <= 0 || rampSeconds <= 0) {
             return rate;
         }
-        double ramped = Math.min(rampSeconds, warmupSeconds) * (1 + RAMP_START_SHARE) / 2;
-        return rate * (warmupSeconds - Math.min(rampSeconds, warmupSeconds) + ramped) / warmupSeconds;
+        int ramp = Math.min(rampSeconds, warmupSeconds);
+        // The ramped seconds publish at the mean of their start and end rates, the rest at the full rate.
+        return rate * (warmupSeconds - ramp + ramp * (1 + RAMP_START_SHARE) / 2) / warmupSeconds;
     }
 
     private void run(long first) {

@@ -18,6 +18,17 @@ class PublisherRampTest {
     private static final long RAMP = TimeUnit.SECONDS.toNanos(10);
     private static final long TO = FROM + RAMP;
 
+    /** Walks the schedule as the publisher does, 1,000/s ramped over {@link #RAMP} from {@link #FROM}. */
+    private static long eventsScheduledUntil(long end) {
+        long intended = FROM;
+        long events = 0;
+        while (intended < end) {
+            events++;
+            intended += Publisher.gapAfter(intended, PERIOD, FROM, RAMP);
+        }
+        return events;
+    }
+
     @Test
     void theRampStartsAtATenthOfTheRateAndEndsAtAllOfIt() {
         assertThat(Publisher.gapAfter(FROM, PERIOD, FROM, RAMP)).isEqualTo(10 * PERIOD);
@@ -38,14 +49,8 @@ class PublisherRampTest {
 
     @Test
     void aRampPublishesTheAverageOfItsStartAndEndRates() {
-        // Walking the schedule as the publisher does: a linear rise from 100/s to 1,000/s over 10 s is 5,500 events.
-        long intended = FROM;
-        long events = 0;
-        while (intended < TO) {
-            events++;
-            intended += Publisher.gapAfter(intended, PERIOD, FROM, RAMP);
-        }
-        assertThat(events).isBetween(5_400L, 5_600L);
+        // A linear rise from 100/s to 1,000/s over 10 s is 5,500 events.
+        assertThat(eventsScheduledUntil(TO)).isBetween(5_400L, 5_600L);
     }
 
     @Test
@@ -54,13 +59,8 @@ class PublisherRampTest {
         // window (the many-topics run that reported "reached 3,874 of the 5,000 events/s asked" had kept its rate).
         assertThat(Publisher.meanRate(5_000, 40, 20)).isCloseTo(3_875, Offset.offset(1e-9));
         // The same figure as walking the schedule: 10 s ramp within a 20 s warm-up at 1,000/s.
-        long intended = FROM;
-        long events = 0;
-        while (intended < FROM + 2 * RAMP) {
-            events++;
-            intended += Publisher.gapAfter(intended, PERIOD, FROM, RAMP);
-        }
-        assertThat(events / 20.0).isCloseTo(Publisher.meanRate(1_000, 20, 10), Offset.offset(5.0));
+        assertThat(eventsScheduledUntil(FROM + 2 * RAMP) / 20.0)
+            .isCloseTo(Publisher.meanRate(1_000, 20, 10), Offset.offset(5.0));
         assertThat(Publisher.meanRate(5_000, 40, 0)).isEqualTo(5_000);
         assertThat(Publisher.meanRate(5_000, 0, 0)).isEqualTo(5_000);
         assertThat(Publisher.meanRate(5_000, 10, 10)).isCloseTo(2_750, Offset.offset(1e-9));
