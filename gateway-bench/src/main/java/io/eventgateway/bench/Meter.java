@@ -174,7 +174,12 @@ final class Meter {
         if (probe.known() && !probe.inProcess()) {
             double gwCpu1 = probe.cpuSeconds();
             row.gatewayCpu = gwCpu0 < 0 || gwCpu1 < 0 ? -1 : (gwCpu1 - gwCpu0) / elapsed;
-            row.gatewayTopThreads = top(gwThreads0, probe.threads(), elapsed);
+            Map<Long, ProcStats.ThreadCpu> gwThreads1 = probe.threads();
+            row.gatewayTopThreads = top(gwThreads0, gwThreads1, elapsed);
+            // A concurrent collector's threads take the cores the event loops need: their share tells a window with
+            // a collection cycle from one without (many-topics: one ZGC cycle per 40-s window, docs/BENCHMARKS.md).
+            row.gatewayGcCpu = gwThreads1.isEmpty() ? -1
+                : ProcStats.share(gwThreads0, gwThreads1, ProcStats::isGcThread, elapsed);
         }
         double machine1 = ProcStats.machineBusySeconds();
         if (machine0 >= 0 && machine1 >= 0 && row.generatorCpu >= 0) {

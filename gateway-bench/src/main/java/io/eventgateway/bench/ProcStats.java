@@ -7,12 +7,17 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Process and thread figures from {@code /proc}: CPU time (utime + stime, in seconds), resident memory, the
  * open-file limit and the load average. Every reader answers -1 (or empty) when the file cannot be read.
  */
 final class ProcStats {
+
+    /** ZGC's threads: Z, then a capitalised word ({@code ZWorker#0}, {@code ZDriver}, {@code ZUncommitter}). */
+    private static final Pattern GC_THREAD_Z = Pattern.compile("Z[A-Z][a-z]");
 
     /** USER_HZ, the unit of the times in {@code /proc/PID/stat}: 100 on every Linux this runs on. */
     private static final double TICKS_PER_SECOND = 100.0;
@@ -136,6 +141,41 @@ final class ProcStats {
             }
         }
         return best;
+    }
+
+    /**
+     * Whether a thread is one of the JVM's garbage-collector threads, by the names HotSpot 17 gives them (as listed
+     * in {@code /proc/PID/task/}): ZGC's ({@code ZWorker#0}, {@code ZDriver}, {@code ZDirector}, {@code ZStat},
+     * {@code ZUnmapper}, {@code ZUncommitter}, and {@code RuntimeWorker#0}, its pause-time workers), G1's
+     * ({@code G1 Conc#0}, {@code G1 Refine#0}, {@code G1 Main Marker}, {@code G1 Service}) and the parallel
+     * workers of G1 and Parallel ({@code GC Thread#0}). What the collector makes the application's own threads do
+     * (ZGC's load barriers relocating an object, G1's write barriers) is not in it.
+     */
+    static boolean isGcThread(String name) {
+        return name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("RuntimeWorker")
+            || GC_THREAD_Z.matcher(name).lookingAt();
+    }
+
+    /**
+     * The CPU of every thread whose name passes a test between two samples, in cores.
+     *
+     * @param before the first sample
+     * @param after the second sample
+     * @param name which threads count
+     * @param seconds the wall time between the samples
+     * @return their summed share of one core
+     */
+    static double share(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after, Predicate<String> name,
+                        double seconds) {
+        double used = 0;
+        for (Map.Entry<Long, ThreadCpu> entry : after.entrySet()) {
+            ThreadCpu now = entry.getValue();
+            if (name.test(now.name())) {
+                ThreadCpu then = before.get(entry.getKey());
+                used += now.seconds() - (then == null ? 0 : then.seconds());
+            }
+        }
+        return used / seconds;
     }
 
     private static double statCpu(Path path) {

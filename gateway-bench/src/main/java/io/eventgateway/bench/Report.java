@@ -79,6 +79,8 @@ final class Report {
         /** Latency of other groups of subscribers (slow-consumers: the stalled ones), by group name. */
         Map<String, double[]> groups = new LinkedHashMap<>();
         double gatewayCpu = -1;
+        /** The part of {@link #gatewayCpu} its garbage collector's own threads used ({@link ProcStats#isGcThread}). */
+        double gatewayGcCpu = -1;
         double generatorCpu = -1;
         /** CPU used by every other process of the machine during the window, in cores. */
         double otherCpu = -1;
@@ -273,8 +275,8 @@ final class Report {
         for (String g : groupNames) {
             t.append(' ').append(g).append(" p50 / p99 ms |");
         }
-        t.append(" announced drops | gateway CPU | generator CPU (busiest loop) | other CPU | generator loop lag p99 ms"
-            + " | publisher lag p99 ms | live | gateway busiest threads |\n|");
+        t.append(" announced drops | gateway CPU (its GC threads) | generator CPU (busiest loop) | other CPU"
+            + " | generator loop lag p99 ms | publisher lag p99 ms | live | gateway busiest threads |\n|");
         int columns = 9 + groupNames.size() + 8;
         t.append("---|".repeat(columns)).append('\n');
         for (Row r : rows) {
@@ -286,10 +288,10 @@ final class Report {
                 double[] v = r.groups.get(g);
                 t.append(v == null ? " - |" : " " + ms(v[0]) + " / " + ms(v[1]) + " |");
             }
-            t.append(String.format(Locale.ROOT, " %,d | %s | %s (%s) | %s | %s | %s | %d | %s |%n", r.announcedDrops,
-                num(r.gatewayCpu), num(r.generatorCpu), num(r.generatorBusiestLoopCpu), num(r.otherCpu),
-                ms(r.loopLagP99Ms),
-                ms(r.publisherLagP99Ms), r.liveSubscribers, r.gatewayTopThreads.isEmpty() ? "-" : r.gatewayTopThreads));
+            t.append(String.format(Locale.ROOT, " %,d | %s%s | %s (%s) | %s | %s | %s | %d | %s |%n", r.announcedDrops,
+                num(r.gatewayCpu), r.gatewayGcCpu < 0 ? "" : " (" + num(r.gatewayGcCpu) + ")", num(r.generatorCpu),
+                num(r.generatorBusiestLoopCpu), num(r.otherCpu), ms(r.loopLagP99Ms), ms(r.publisherLagP99Ms),
+                r.liveSubscribers, r.gatewayTopThreads.isEmpty() ? "-" : r.gatewayTopThreads));
         }
         return t.toString();
     }

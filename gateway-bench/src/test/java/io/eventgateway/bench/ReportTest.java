@@ -1,11 +1,13 @@
 package io.eventgateway.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +85,48 @@ class ReportTest {
         assertThat(json.get("generatorSaturated").asBoolean()).isTrue();
         assertThat(json.get("rows").get(0).get("p99Ms").asDouble()).isEqualTo(20);
         assertThat(json.get("correctness").get("unannounced").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void gcThreadsAreTheCollectorsOwnByTheNamesHotSpot17Gives() {
+        // Listed from /proc/PID/task/*/comm of JDK 17 JVMs with ZGC, G1 and Parallel (names cut at 15 characters).
+        assertThat(List.of("ZWorker#0", "ZDriver", "ZDirector", "ZStat", "ZUncommitter", "ZUnmapper",
+            "RuntimeWorker#1", "G1 Conc#0", "G1 Refine#1", "G1 Main Marker", "G1 Service", "GC Thread#1"))
+            .allMatch(ProcStats::isGcThread);
+        assertThat(List.of("reactor-http-ep", "gateway-hub-1", "C2 CompilerThre", "VM Thread", "java",
+            "Zookeeper-io", "r2dbc-sqlite-1", "Common-Cleaner", "GCleaner")).noneMatch(ProcStats::isGcThread);
+    }
+
+    @Test
+    void aShareSumsTheMatchingThreadsOverTheWindowCountingANewThreadFromZero() {
+        Map<Long, ProcStats.ThreadCpu> before = Map.of(
+            1L, new ProcStats.ThreadCpu("ZWorker#0", 10.0),
+            2L, new ProcStats.ThreadCpu("reactor-http-ep", 50.0),
+            3L, new ProcStats.ThreadCpu("ZDriver", 1.0));
+        Map<Long, ProcStats.ThreadCpu> after = Map.of(
+            1L, new ProcStats.ThreadCpu("ZWorker#0", 12.0),
+            2L, new ProcStats.ThreadCpu("reactor-http-ep", 90.0),
+            3L, new ProcStats.ThreadCpu("ZDriver", 1.5),
+            4L, new ProcStats.ThreadCpu("RuntimeWorker#0", 0.5));
+        // (2.0 + 0.5 + 0.5) CPU seconds over 10 s; the loop's 40 s are not the collector's.
+        assertThat(ProcStats.share(before, after, ProcStats::isGcThread, 10)).isCloseTo(0.3, within(1e-9));
+        assertThat(ProcStats.share(before, after, name -> name.startsWith("reactor"), 10)).isCloseTo(4.0,
+            within(1e-9));
+    }
+
+    @Test
+    void theGatewaysCpuCellShowsItsGcThreadsShareWhenKnown() {
+        Report report = new Report("many-topics");
+        Report.Row known = row("steady", 5000, 0.2, 5);
+        known.gatewayCpu = 0.67;
+        known.gatewayGcCpu = 0.04;
+        Report.Row unknown = row("warm-up", 5000, 0.2, 5);
+        unknown.gatewayCpu = 0.61;
+        report.rows.add(unknown);
+        report.rows.add(known);
+        String md = report.markdown();
+        assertThat(md).contains("| gateway CPU (its GC threads) |").contains("| 0.67 (0.04) |")
+            .contains("| 0.61 |");
     }
 
     @Test
