@@ -24,7 +24,8 @@ public final class EventCodec {
      * {@code 2026-01-08T12:00:00.000Z}. {@code appendInstant(3)} prints the instant's fields directly; the pattern
      * formatter it replaces ({@code yyyy-MM-dd'T'HH:mm:ss.SSS'Z'} in UTC) went through a zoned print context and a
      * {@code BigDecimal} for the fraction: 18% of the gateway's allocation in a many-topics profile (two timestamps
-     * per publish, the event's and the ack's), 2,152 of the event frame's bytes and 702 of its ns in the JMH.
+     * per publish, the event's and the ack's); JMH {@code EventCodecBenchmark.encodeOnce} allocated 2,152 bytes per
+     * event frame with it and 1,832 with this (docs/BENCHMARKS.md).
      */
     private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
 
