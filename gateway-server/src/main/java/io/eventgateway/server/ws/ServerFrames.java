@@ -122,9 +122,9 @@ final class ServerFrames {
     /**
      * A {@code published} ack, the one control frame sent per publish, assembled from constant parts and the id
      * quoted by Jackson's own string encoder: the same bytes as the generator writes (a test compares them for ids
-     * of every kind). Why: a generator per ack (its I/O context, write contexts and buffers) was about a seventh of
-     * the gateway's allocation at 5,000 publishes/s (many-topics profile, docs/BENCHMARKS.md), and every cycle of
-     * the collector that allocation brings costs the event loops latency.
+     * of every kind). Why: a generator per ack (its I/O context, write contexts and buffers) at 5,000 publishes/s
+     * was 9% of the gateway's allocation in many-topics (44.2 MB/s with it, 40.2 without, docs/BENCHMARKS.md), and
+     * every cycle of the collector that allocation brings costs the event loops latency.
      */
     private byte[] published(ServerMessages.Published p) {
         byte[] id = p.id() == null ? null : JsonStringEncoder.getInstance().quoteAsUTF8(p.id());
