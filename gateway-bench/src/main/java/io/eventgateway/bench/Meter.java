@@ -232,8 +232,7 @@ final class Meter {
                               double seconds) {
         List<ProcStats.ThreadCpu> used = new ArrayList<>();
         for (Map.Entry<Long, ProcStats.ThreadCpu> e : after.entrySet()) {
-            ProcStats.ThreadCpu then = before.get(e.getKey());
-            double share = (e.getValue().seconds() - (then == null ? 0 : then.seconds())) / seconds;
+            double share = ProcStats.cpuSince(before, e) / seconds;
             if (share >= 0.05) {
                 used.add(new ProcStats.ThreadCpu(e.getValue().name(), share));
             }

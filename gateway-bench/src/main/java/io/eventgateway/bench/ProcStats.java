@@ -134,8 +134,7 @@ final class ProcStats {
             if (!now.name().startsWith(prefix)) {
                 continue;
             }
-            ThreadCpu then = before.get(entry.getKey());
-            double used = (now.seconds() - (then == null ? 0 : then.seconds())) / seconds;
+            double used = cpuSince(before, entry) / seconds;
             if (used > best.seconds()) {
                 best = new ThreadCpu(now.name(), used);
             }
@@ -169,13 +168,17 @@ final class ProcStats {
                         double seconds) {
         double used = 0;
         for (Map.Entry<Long, ThreadCpu> entry : after.entrySet()) {
-            ThreadCpu now = entry.getValue();
-            if (name.test(now.name())) {
-                ThreadCpu then = before.get(entry.getKey());
-                used += now.seconds() - (then == null ? 0 : then.seconds());
+            if (name.test(entry.getValue().name())) {
+                used += cpuSince(before, entry);
             }
         }
         return used / seconds;
+    }
+
+    /** A thread's CPU seconds since the first sample; a thread started after it counts from zero. */
+    static double cpuSince(Map<Long, ThreadCpu> before, Map.Entry<Long, ThreadCpu> after) {
+        ThreadCpu then = before.get(after.getKey());
+        return after.getValue().seconds() - (then == null ? 0 : then.seconds());
     }
 
     private static double statCpu(Path path) {
