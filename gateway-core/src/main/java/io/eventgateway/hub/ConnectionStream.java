@@ -21,9 +21,8 @@ import reactor.core.publisher.Operators;
  * a bounded buffer of live events that drops the oldest when full, the {@link Overflow} announcements, the
  * control replies ({@link Subscribed}, errors, pongs, ...) in order with the events, and replay blocks.
  *
- * <p><b>Threads.</b> Live events arrive from the hub's dispatcher only ({@link #offerLive}; one thread at a
- * time, see {@link Hub}); control items from any thread; demand and cancellation from the connection's event
- * loop. One per-connection monitor
+ * <p><b>Threads.</b> Live events arrive from the hub's dispatcher thread only ({@link #offerLive}); control
+ * items from any thread; demand and cancellation from the connection's event loop. One per-connection monitor
  * guards the queue: it is never shared across connections, and it is held only for a few field updates.
  * Delivery to the subscriber (the WebSocket outbound) is serialized by a classic work-in-progress counter.
  *

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -35,16 +36,12 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The fan-out hub: one {@code Sinks.Many} per active pattern, shared by every connection subscribed to it,
  * created with the first subscriber and removed with the last; a {@link PatternIndex} to find the sinks of a
- * topic; one dispatcher that emits every committed event, in {@code seq} order.
+ * topic; one dispatcher thread that emits every committed event, in {@code seq} order.
  *
  * <p><b>Single writer.</b> Everything that touches the index, the sinks or a connection's subscriptions runs on
- * the dispatcher, a {@link DispatchLane} that runs one task at a time in order: committed batches, subscribe,
- * unsubscribe, close. That serializes {@code emitNext} (the sinks never see concurrent emission) and makes a
- * subscription take effect exactly between two events, which is what lets a replay join the live stream without
- * gap or duplicate. The lane runs on the hub's own thread (the {@link Scheduler} given to {@link #create}), but a
- * committed batch is dispatched by the thread that committed it, when the lane is idle, if that thread is the
- * log's own (the durable log's writer) or the batch is light (see {@link #LIGHT_BATCH}): one thread hand-off fewer
- * per batch. "Dispatcher thread" below means whichever thread runs the lane.
+ * the dispatcher {@link Scheduler} (a single thread): committed batches, subscribe, unsubscribe, close. That
+ * serializes {@code emitNext} (the sinks never see concurrent emission) and makes a subscription take effect
+ * exactly between two events, which is what lets a replay join the live stream without gap or duplicate.
  *
  * <p><b>Cost per event.</b> One index lookup, the event encoded once (when some pattern matches), and per
  * matching subscriber one selector test and one buffer offer. Nothing here logs, serializes per connection or
@@ -54,30 +51,15 @@ public final class Hub implements CommitListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
-    /**
-     * A batch committed on a caller's thread (a Netty event loop, with the in-memory log) is dispatched there, not
-     * on the hub's thread, when it is light: at most this many events while no pattern has more than
-     * {@link #LIGHT_SUBSCRIBERS} subscribers, a few thousand buffer offers at most. A fan-out to many connections
-     * stays on the hub's thread, where it does not hold up the loop's own connections (handing every batch to a
-     * loop made fan-out to 1,000 subscribers a quarter slower, docs/BENCHMARKS.md).
-     */
-    static final int LIGHT_BATCH = 16;
-    /** See {@link #LIGHT_BATCH}. */
-    static final int LIGHT_SUBSCRIBERS = 64;
-
     private final EventLog log;
     private final int bufferSize;
     private final int maxSubscriptions;
-    private final DispatchLane lane;
-    /** Whether committed batches are dispatched on the log's commit thread ({@link EventLog#commitsOnOwnThread}). */
-    private final boolean dispatchOnCommitThread;
+    private final Scheduler dispatcher;
 
     // Dispatcher thread only.
     private final PatternIndex<PatternSink> index = new PatternIndex<>();
     private final Map<String, PatternSink> sinks = new HashMap<>();
     private final EmitToSink emitter = new EmitToSink();
-    /** Patterns with more than {@link #LIGHT_SUBSCRIBERS} subscribers; written on the dispatcher, read by commits. */
-    private volatile int heavySinks;
     /**
      * The streams not yet closed. A stream enters on the dispatcher after {@link #open} and leaves it in the same
      * dispatcher task that adds its counts to {@link #closedDelivered}: a snapshot counts every stream exactly once,
@@ -104,8 +86,7 @@ public final class Hub implements CommitListener {
         this.log = Objects.requireNonNull(log, "log");
         this.bufferSize = bufferSize;
         this.maxSubscriptions = maxSubscriptions;
-        this.lane = new DispatchLane(Objects.requireNonNull(dispatcher, "dispatcher"));
-        this.dispatchOnCommitThread = log.commitsOnOwnThread();
+        this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
         this.headSeq = log.headSeq();
     }
 
@@ -201,22 +182,18 @@ public final class Hub implements CommitListener {
         ConnectionStream[] holder = new ConnectionStream[1];
         ConnectionStream stream = new ConnectionStream(connectionId, bufferSize, () -> close(holder[0]), batcher);
         holder[0] = stream;
-        // Once the hub has shut down the task is dropped: nothing is counted any more.
-        lane.execute(() -> openStreams.add(stream));
+        try {
+            dispatcher.schedule(() -> openStreams.add(stream));
+        } catch (RejectedExecutionException e) {
+            // The hub has shut down: nothing is counted any more.
+        }
         return stream;
     }
 
     @Override
     public void onCommit(List<Event> batch) {
         long committedAt = recorder.enabled() ? System.nanoTime() : 0L;
-        Runnable task = () -> dispatch(batch, committedAt);
-        if (dispatchOnCommitThread) {
-            lane.runOnCaller(task, true);
-        } else if (heavySinks == 0 && batch.size() <= LIGHT_BATCH) {
-            lane.runOnCaller(task, false);
-        } else {
-            lane.execute(task);
-        }
+        dispatcher.schedule(() -> dispatch(batch, committedAt));
     }
 
     private void dispatch(List<Event> batch, long committedAt) {
@@ -245,7 +222,7 @@ public final class Hub implements CommitListener {
      * @return the reply that was queued
      */
     public Mono<Subscribed> subscribe(ConnectionStream stream, SubscribeCommand command) {
-        return lane.call(() -> subscribeNow(stream, command));
+        return Mono.fromCallable(() -> subscribeNow(stream, command)).subscribeOn(dispatcher);
     }
 
     private Subscribed subscribeNow(ConnectionStream stream, SubscribeCommand command) {
@@ -311,9 +288,7 @@ public final class Hub implements CommitListener {
         }
         PatternSubscription subscription = new PatternSubscription(pattern, text, command.selector(), stream);
         stream.subscriptions.put(pattern, subscription);
-        if (++sink.subscribers == LIGHT_SUBSCRIBERS + 1) {
-            heavySinks++;
-        }
+        sink.subscribers++;
         sink.sink.asFlux().subscribe(subscription);
         return subscription;
     }
@@ -321,13 +296,7 @@ public final class Hub implements CommitListener {
     private void detach(PatternSubscription subscription) {
         subscription.cancel();
         PatternSink sink = index.get(subscription.pattern);
-        if (sink == null) {
-            return;
-        }
-        if (sink.subscribers-- == LIGHT_SUBSCRIBERS + 1) {
-            heavySinks--;
-        }
-        if (sink.subscribers == 0) {
+        if (sink != null && --sink.subscribers == 0) {
             index.remove(subscription.pattern);
             sinks.remove(subscription.pattern.value());
             sink.sink.tryEmitComplete();
@@ -346,7 +315,7 @@ public final class Hub implements CommitListener {
      */
     public Mono<Unsubscribed> unsubscribe(ConnectionStream stream, @Nullable String requestId,
                                           List<TopicPattern> patterns, List<String> topics) {
-        return lane.call(() -> {
+        return Mono.fromCallable(() -> {
             Set<TopicPattern> unique = new LinkedHashSet<>(patterns);
             for (TopicPattern pattern : unique) {
                 if (!stream.subscriptions.containsKey(pattern)) {
@@ -363,7 +332,7 @@ public final class Hub implements CommitListener {
             Unsubscribed reply = new Unsubscribed(requestId, topics, stream.subscriptions.size());
             stream.offerControl(reply);
             return reply;
-        });
+        }).subscribeOn(dispatcher);
     }
 
     /**
@@ -378,7 +347,7 @@ public final class Hub implements CommitListener {
      * @return the number of active patterns afterwards
      */
     public Mono<Integer> retain(ConnectionStream stream, Predicate<TopicPattern> keep) {
-        return lane.call(() -> {
+        return Mono.fromCallable(() -> {
             List<String> removed = new ArrayList<>();
             Iterator<PatternSubscription> active = stream.subscriptions.values().iterator();
             while (active.hasNext()) {
@@ -396,22 +365,25 @@ public final class Hub implements CommitListener {
                 stream.offerControl(new Unsubscribed(null, removed, stream.subscriptions.size()));
             }
             return stream.subscriptions.size();
-        });
+        }).subscribeOn(dispatcher);
     }
 
     private void close(ConnectionStream stream) {
-        // Once the hub has shut down the task is dropped: there are no subscriptions left to remove.
-        lane.execute(() -> {
-            for (PatternSubscription subscription : stream.subscriptions.values()) {
-                detach(subscription);
-            }
-            stream.subscriptions.clear();
-            stream.subscriptionsChanged();
-            if (openStreams.remove(stream)) {
-                closedDelivered += stream.delivered();
-                closedDropped += stream.dropped();
-            }
-        });
+        try {
+            dispatcher.schedule(() -> {
+                for (PatternSubscription subscription : stream.subscriptions.values()) {
+                    detach(subscription);
+                }
+                stream.subscriptions.clear();
+                stream.subscriptionsChanged();
+                if (openStreams.remove(stream)) {
+                    closedDelivered += stream.delivered();
+                    closedDropped += stream.dropped();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // The hub has shut down: there are no subscriptions left to remove.
+        }
     }
 
     /**
@@ -421,7 +393,7 @@ public final class Hub implements CommitListener {
      * @return the snapshot, taken on the dispatcher thread
      */
     public Mono<HubStats> stats() {
-        return lane.call(() -> {
+        return Mono.fromCallable(() -> {
             List<HubStats.PatternStats> patterns = new ArrayList<>(sinks.size());
             for (PatternSink sink : sinks.values()) {
                 patterns.add(new HubStats.PatternStats(sink.pattern, sink.subscribers));
@@ -434,7 +406,7 @@ public final class Hub implements CommitListener {
                 dropped += stream.dropped();
             }
             return new HubStats(headSeq, published, patterns, delivered, dropped);
-        });
+        }).subscribeOn(dispatcher);
     }
 
     /** A pattern's shared sink and its subscriber count (dispatcher thread only). */

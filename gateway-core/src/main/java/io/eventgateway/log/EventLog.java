@@ -88,18 +88,6 @@ public interface EventLog extends Disposable {
     void setCommitListener(CommitListener listener);
 
     /**
-     * Whether the log calls its {@link CommitListener} on a thread of its own that may do the listener's work before
-     * the log's next commit: not a caller's thread, never a Netty event loop. The hub then dispatches each batch on
-     * that thread instead of handing it to its own.
-     *
-     * @return true for the durable log (its writer thread); false, the default, for a log that commits on the
-     *     caller's thread
-     */
-    default boolean commitsOnOwnThread() {
-        return false;
-    }
-
-    /**
      * Appends events atomically and in order.
      *
      * @param events the events, at least one

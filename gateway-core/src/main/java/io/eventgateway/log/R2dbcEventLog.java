@@ -213,12 +213,6 @@ final class R2dbcEventLog implements EventLog, StateStore {
             .then();
     }
 
-    /** The listener is called on the writer's connection thread, which only this log's writes use. */
-    @Override
-    public boolean commitsOnOwnThread() {
-        return true;
-    }
-
     @Override
     public void setCommitListener(CommitListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");

@@ -25,7 +25,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * Builds and starts a gateway: the event log from {@code store.url}, the hub with its own dispatcher thread, the
+ * Builds and starts a gateway: the event log from {@code store.url}, the hub on its own dispatcher thread, the
  * WebSocket endpoint and the REST routes on one Reactor Netty HTTP server (HTTP and WebSocket share the port, with
  * TLS when {@code server.tls.*} is set), behind the authenticator of {@code auth.mode}.
  *
