@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,6 +119,36 @@ final class EventCodecTest {
             Instant instant = Instant.ofEpochSecond(random.nextInt(Integer.MAX_VALUE) * 3L,
                 random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000));
             assertThat(EventCodec.timestamp(instant)).isEqualTo(pattern.format(instant));
+        }
+    }
+
+    @Test
+    void timestampIsWhatAnInstantFormatterWritesForAnyInstantInAnyOrder() {
+        // The formatter the fast path stands for: any year (five digits and signs included), any millisecond, and
+        // instants that stay in one second, move to the next, and come back to an earlier one (two threads' clocks).
+        DateTimeFormatter formatter = new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
+        Random random = new Random(11);
+        long[] seconds = {0L, -1L, 1_767_225_600L, 253_402_300_799L, 253_402_300_800L, -62_167_219_200L,
+            -62_167_219_201L, 31_556_889_864_403_199L, -31_557_014_167_219_200L};
+        List<Instant> instants = new ArrayList<>();
+        for (long second : seconds) {
+            for (int nano : new int[] {0, 999_999, 1_000_000, 500_000_000, 999_999_999}) {
+                instants.add(Instant.ofEpochSecond(second, nano));
+            }
+        }
+        long now = 1_767_225_600L;
+        for (int i = 0; i < 20_000; i++) {
+            long second = switch (random.nextInt(4)) {
+                case 0 -> now;
+                case 1 -> now + 1;
+                case 2 -> now - random.nextInt(3);
+                default -> random.nextLong() % 300_000_000_000L;
+            };
+            now += random.nextInt(50) == 0 ? 1 : 0;
+            instants.add(Instant.ofEpochSecond(second, random.nextInt(1_000_000_000)));
+        }
+        for (Instant instant : instants) {
+            assertThat(EventCodec.timestamp(instant)).as("%s", instant).isEqualTo(formatter.format(instant));
         }
     }
 
