@@ -9,6 +9,8 @@ import io.eventgateway.error.GatewayException;
 import io.eventgateway.topic.Topic;
 import io.eventgateway.topic.TopicPattern;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -88,6 +90,30 @@ public final class NewEvents {
             }
         }
         return build(where, topic, type, data, key);
+    }
+
+    /**
+     * Where {@code bytes} stop being UTF-8, the check {@link #read}'s callers make before parsing: Jackson checks
+     * the text of string values it reads but not every byte (it lets invalid sequences through in field names, and
+     * in what it skips), and {@code data} is decoded from the bytes as they are.
+     *
+     * @param bytes the bytes
+     * @return the offset of the first byte that is not part of a valid UTF-8 sequence, or -1 when they are all
+     *     valid (all ASCII, the common case, is found in one pass without a decoder)
+     */
+    public static int invalidUtf8At(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                ByteBuffer in = ByteBuffer.wrap(bytes);
+                try {
+                    StandardCharsets.UTF_8.newDecoder().decode(in);
+                    return -1;
+                } catch (CharacterCodingException e) {
+                    return in.position(); // the decoder stops at the malformed sequence
+                }
+            }
+        }
+        return -1;
     }
 
     /** The object's text in {@code source}: from its '{' to just after its '}', checked by the parser on the way. */

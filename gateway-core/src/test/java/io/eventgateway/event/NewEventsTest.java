@@ -246,4 +246,18 @@ final class NewEventsTest {
             assertThat(p.getIntValue()).isEqualTo(3);
         }
     }
+
+    @Test
+    void invalidUtf8AtGivesTheFirstByteThatIsNotPartOfAValidSequence() {
+        assertThat(NewEvents.invalidUtf8At("{\"a\":1}".getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
+        assertThat(NewEvents.invalidUtf8At("{\"\u20ac\ud83d\ude00\u00e9\"}".getBytes(StandardCharsets.UTF_8)))
+            .isEqualTo(-1);
+        assertThat(NewEvents.invalidUtf8At(new byte[0])).isEqualTo(-1);
+        assertThat(NewEvents.invalidUtf8At(new byte[] {'a', 'b', (byte) 0xff})).as("not a lead byte").isEqualTo(2);
+        assertThat(NewEvents.invalidUtf8At(new byte[] {'a', (byte) 0xe2, (byte) 0x82})).as("cut short").isEqualTo(1);
+        assertThat(NewEvents.invalidUtf8At(new byte[] {'a', (byte) 0xc3, (byte) 0xa9, (byte) 0xc0, (byte) 0xaf}))
+            .as("overlong '/' after an e-acute").isEqualTo(3);
+        assertThat(NewEvents.invalidUtf8At(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}))
+            .as("a surrogate encoded on its own").isEqualTo(0);
+    }
 }

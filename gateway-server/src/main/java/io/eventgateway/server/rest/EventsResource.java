@@ -20,9 +20,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +114,13 @@ final class EventsResource {
      * first invalid event).
      */
     static Body read(byte[] bytes) {
-        requireUtf8(bytes);
+        int notUtf8 = NewEvents.invalidUtf8At(bytes);
+        if (notUtf8 >= 0) {
+            // The events' data is kept as slices of these bytes, decoded as they are: so the whole body is checked,
+            // once, before it is parsed (NewEvents.invalidUtf8At says what Jackson alone would let through).
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is not valid JSON: it is not valid UTF-8"
+                + " (byte " + notUtf8 + ")");
+        }
         GatewayException invalid = null;
         List<NewEvent> events = new ArrayList<>();
         int count = 0;
@@ -190,25 +193,6 @@ final class EventsResource {
             throw invalid;
         }
         return new Body(single, events);
-    }
-
-    /**
-     * Refuses a body that is not UTF-8. Jackson checks the text of string values but not every byte (it lets
-     * invalid sequences through in field names, and in what it skips), and the events' {@code data} is kept as
-     * slices of these bytes, decoded as they are: so the whole body is checked, once, before it is parsed.
-     */
-    private static void requireUtf8(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
-                try {
-                    StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
-                } catch (CharacterCodingException e) {
-                    throw new GatewayException(ErrorCode.BAD_REQUEST, "the body is not valid JSON: it is not valid"
-                        + " UTF-8 (" + e.getMessage() + ")");
-                }
-                return;
-            }
-        }
     }
 
     /** The request body, refused with 413 as soon as it is known to exceed {@link #MAX_BODY_BYTES}. */

@@ -1,6 +1,9 @@
 package io.eventgateway.server.ws;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -8,6 +11,7 @@ import io.eventgateway.error.ErrorCode;
 import io.eventgateway.error.GatewayException;
 import io.eventgateway.event.EventCodec;
 import io.eventgateway.event.EventSelector;
+import io.eventgateway.event.NewEvent;
 import io.eventgateway.event.NewEvents;
 import io.eventgateway.hub.SubscribeCommand;
 import io.eventgateway.topic.TopicPattern;
@@ -21,6 +25,14 @@ import org.jspecify.annotations.Nullable;
  * Decodes one client text message into a {@link ClientMessage}, validating every field of PROTOCOL.md
  * sections 3 and 4. A request is all or nothing: the first problem found is reported, with the request's
  * {@code id} when it could be read, and nothing of the request takes effect.
+ *
+ * <p>Two readers, one answer. A valid {@code publish}, nearly every message a busy connection sends, is read in one
+ * pass of a streaming parser ({@link #publish}), its {@code data} kept as the message's text like a REST body's;
+ * every other message, and a {@code publish} with anything wrong or unusual in it, is read into a tree
+ * ({@link #decodeTree}), which gives every error its message. Why: reading the frame into a tree and serializing
+ * {@code data} again for the event frame was a third of the gateway's allocation in many-topics (async-profiler,
+ * docs/BENCHMARKS.md). ClientFrameDecoderFuzzTest checks that the two agree on whatever the streaming reader
+ * accepts.
  */
 final class ClientFrameDecoder {
 
@@ -44,6 +56,77 @@ final class ClientFrameDecoder {
     }
 
     static Decoded decode(byte[] utf8) {
+        Decoded publish = publish(utf8);
+        return publish != null ? publish : decodeTree(utf8);
+    }
+
+    /**
+     * A {@code publish} message read in one pass, or null when the message is anything else or anything about it
+     * is wrong or unusual (not UTF-8, not JSON, another type, a field twice, an {@code id} that is not a short
+     * string, no {@code payload} object, something after the object): {@link #decodeTree} then gives the answer
+     * and the error message it always gave. An invalid event is answered here, with the same message as from a
+     * tree ({@link NewEvents#read}): the frame around it is known to be valid by then.
+     */
+    static @Nullable Decoded publish(byte[] utf8) {
+        if (NewEvents.invalidUtf8At(utf8) >= 0) {
+            return null;
+        }
+        try (JsonParser p = READER.createParser(utf8)) {
+            if (!(p instanceof UTF8StreamJsonParser) || p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String id = null;
+            boolean idSeen = false;
+            boolean typeSeen = false;
+            NewEvent event = null;
+            GatewayException invalid = null;
+            for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+                JsonToken token = p.nextToken();
+                switch (name) {
+                    case "id" -> {
+                        if (idSeen || token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NULL) {
+                            return null;
+                        }
+                        idSeen = true;
+                        id = token == JsonToken.VALUE_NULL ? null : p.getText();
+                        if (id != null && id.length() > MAX_ID_LENGTH) {
+                            return null;
+                        }
+                    }
+                    case "type" -> {
+                        if (typeSeen || token != JsonToken.VALUE_STRING || !"publish".equals(p.getText())) {
+                            return null;
+                        }
+                        typeSeen = true;
+                    }
+                    case "payload" -> {
+                        if (event != null || invalid != null || token != JsonToken.START_OBJECT) {
+                            return null;
+                        }
+                        try {
+                            event = NewEvents.read(p, utf8, "payload");
+                        } catch (GatewayException e) {
+                            invalid = e;
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (!typeSeen || event == null && invalid == null || p.nextToken() != null) {
+                return null;
+            }
+            return invalid != null ? new Decoded(id, null, invalid)
+                : new Decoded(id, new ClientMessage.Publish(id, event), null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Any message, read into a tree first: the reader of every message but a valid {@code publish}, and of every
+     * error.
+     */
+    static Decoded decodeTree(byte[] utf8) {
         JsonNode root;
         try {
             root = READER.readTree(utf8);

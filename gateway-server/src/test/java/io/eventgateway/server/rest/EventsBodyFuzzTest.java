@@ -1,6 +1,7 @@
 package io.eventgateway.server.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzz test (Jazzer) of the REST body parser of {@code POST /api/events}: any body is either a list of 1 to 1000
@@ -99,6 +101,19 @@ final class EventsBodyFuzzTest {
         } catch (JsonProcessingException e) {
             throw new AssertionError("the kept data is not JSON: " + json, e);
         }
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8IsRefusedWithWhereItStopsBeingUtf8() {
+        byte[] body = "[{\"topic\":\"task:T-1\",\"eventType\":\"x\",\"data\":{\"s\":\"\u00e9?\"}}]"
+            .getBytes(StandardCharsets.UTF_8);
+        body[body.length - 5] = (byte) 0xff; // the "?", after the two bytes of the e-acute
+
+        assertThatThrownBy(() -> EventsResource.read(body)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+            assertThat(e.getMessage()).isEqualTo("the body is not valid JSON: it is not valid UTF-8 (byte "
+                + (body.length - 5) + ")");
+        });
     }
 
     /** What the body's rules give when it is read into a tree first. */

@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Fuzz test (Jazzer) of the client-frame decoder: any text frame decodes to exactly one of a message that obeys
- * PROTOCOL.md sections 3 and 4, or an error with a WebSocket protocol code; it never throws.
+ * PROTOCOL.md sections 3 and 4, or an error with a WebSocket protocol code; it never throws; and the one-pass
+ * reader of {@code publish} messages answers only what reading the frame into a tree answers.
  *
  * <p>A normal build replays {@code src/test/resources/io/eventgateway/server/ws/ClientFrameDecoderFuzzTestInputs/
  * decode/}; {@code scripts/fuzz decoder} fuzzes it (docs/FUZZING.md).
@@ -45,6 +46,11 @@ final class ClientFrameDecoderFuzzTest {
         "\"task:T-1\"", "\"*\"", "null", "true", "1e400", "-1", "9223372036854775808", "[", "]", "{", "}", ",", ":"})
     void decode(byte[] frame) {
         ClientFrameDecoder.Decoded decoded = ClientFrameDecoder.decode(frame);
+        ClientFrameDecoder.Decoded streamed = ClientFrameDecoder.publish(frame);
+        if (streamed != null) {
+            // Whatever the one-pass reader of publish messages answers, reading the frame into a tree answers too.
+            ClientFrameDecoderTest.assertSame(streamed, ClientFrameDecoder.decodeTree(frame));
+        }
 
         assertThat(decoded.message() == null).as("exactly one of message and error").isEqualTo(decoded.error() != null);
         if (decoded.id() != null) {

@@ -90,4 +90,30 @@ class WebSocketFlowIT extends GatewayTestSupport {
             assertThat(event.at("/payload/seq").asLong()).isEqualTo(published.at("/payload/seq").asLong());
         }
     }
+
+    @Test
+    void dataPublishedOverWebSocketIsStoredAndDeliveredAsPublished() {
+        start();
+        try (WsTestClient client = ws()) {
+            client.connected();
+            client.subscribe("{\"topics\":[\"task:*\"]}");
+            String data = "{ \"price\" : 1.50, \"big\": 12345678901234567890123, \"s\": \"h\\u00e9 \\\"q\\\" }{\" }";
+
+            client.send("{\"payload\": {\"data\": " + data + ", \"topic\": \"task:T-1\", \"eventType\": \"t.x\"},"
+                + " \"type\": \"publish\", \"id\": \"p-1\"}");
+
+            JsonNode first = client.next();
+            JsonNode second = client.next();
+            // The ack and the event may come in either order, as in the test above.
+            JsonNode event = first.get("type").asText().equals("event") ? first : second;
+            assertThat((event == first ? second : first).get("id").asText()).isEqualTo("p-1");
+            assertThat(event.get("type").asText()).isEqualTo("event");
+            JsonNode delivered = event.at("/payload/data");
+            assertThat(delivered.get("price").decimalValue()).isEqualByComparingTo("1.5");
+            assertThat(delivered.get("big").bigIntegerValue()).hasToString("12345678901234567890123");
+            assertThat(delivered.get("s").textValue()).isEqualTo("h\u00e9 \"q\" }{");
+            // The text as it came, spacing and number spelling included, like a REST body's (PROTOCOL.md 5).
+            assertThat(http("GET", "/api/events", null, null).body()).contains("\"data\":" + data + ",");
+        }
+    }
 }
