@@ -73,6 +73,7 @@ final class ClientFrameDecoderTest {
         String deep = "{\"a\":".repeat(1200) + "1" + "}".repeat(1200);
         return Stream.of(
             Arguments.of(publish("\"p\"", EVENT), true),
+            Arguments.of("\uFEFF" + publish("\"p\"", EVENT), true),
             Arguments.of(publish("null", EVENT), true),
             Arguments.of(publish(maxId, EVENT), true),
             Arguments.of("{\"type\":\"publish\",\"payload\":" + EVENT + "}", true),
