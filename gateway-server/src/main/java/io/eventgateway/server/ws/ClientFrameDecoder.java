@@ -72,7 +72,9 @@ final class ClientFrameDecoder {
         if (NewEvents.invalidUtf8At(utf8) >= 0) {
             return null;
         }
-        try (JsonParser p = READER.createParser(utf8)) {
+        // A plain parser, as EventsResource reads a REST body: the tree reader's trailing-token check does not apply
+        // to one, so the loop below checks for trailing content itself.
+        try (JsonParser p = EventCodec.JSON.getFactory().createParser(utf8)) {
             if (!(p instanceof UTF8StreamJsonParser) || p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }

@@ -50,7 +50,7 @@ final class ClientFrameDecoderTest {
         assertThat(event.eventType()).isEqualTo("task.progress");
         assertThat(event.idempotencyKey()).isEqualTo("k-1");
         assertThat(decoded.message().id()).isEqualTo("p-\u00e9");
-        assertSame(decoded, ClientFrameDecoder.decodeTree(frame));
+        assertSameAnswer(decoded, ClientFrameDecoder.decodeTree(frame));
     }
 
     @Test
@@ -63,7 +63,7 @@ final class ClientFrameDecoderTest {
         assertThat(decoded.id()).isEqualTo("p-2");
         assertThat(decoded.error().code()).isEqualTo(ErrorCode.WS_INVALID_TOPIC);
         assertThat(decoded.error().getMessage()).startsWith("invalid topic 'task:*' in payload: events are published");
-        assertSame(decoded, ClientFrameDecoder.decodeTree(frame));
+        assertSameAnswer(decoded, ClientFrameDecoder.decodeTree(frame));
     }
 
     /** Frames and whether the streaming reader answers them (true) or leaves them to the tree (false). */
@@ -118,9 +118,9 @@ final class ClientFrameDecoderTest {
         ClientFrameDecoder.Decoded tree = ClientFrameDecoder.decodeTree(frame);
 
         assertThat(fast != null).as("read by the streaming reader").isEqualTo(streamed);
-        assertSame(ClientFrameDecoder.decode(frame), tree);
+        assertSameAnswer(ClientFrameDecoder.decode(frame), tree);
         if (fast != null) {
-            assertSame(fast, tree);
+            assertSameAnswer(fast, tree);
         }
     }
 
@@ -133,7 +133,7 @@ final class ClientFrameDecoderTest {
 
         for (byte[] frame : List.of(inData, inName)) {
             assertThat(ClientFrameDecoder.publish(frame)).isNull();
-            assertSame(ClientFrameDecoder.decode(frame), ClientFrameDecoder.decodeTree(frame));
+            assertSameAnswer(ClientFrameDecoder.decode(frame), ClientFrameDecoder.decodeTree(frame));
         }
         assertThat(ClientFrameDecoder.decode(inData).error().getMessage())
             .isEqualTo("the message is not valid JSON: Invalid UTF-8 start byte 0xff");
@@ -148,7 +148,7 @@ final class ClientFrameDecoderTest {
     }
 
     /** One answer: the same id and message, or the same error (code, message and details). */
-    static void assertSame(ClientFrameDecoder.@Nullable Decoded actual, ClientFrameDecoder.Decoded expected) {
+    static void assertSameAnswer(ClientFrameDecoder.@Nullable Decoded actual, ClientFrameDecoder.Decoded expected) {
         assertThat(actual).isNotNull();
         assertThat(actual.id()).isEqualTo(expected.id());
         assertThat(actual.message()).isEqualTo(expected.message());
